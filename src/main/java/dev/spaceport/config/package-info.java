@@ -1,0 +1,4 @@
+/**
+ * Typed configuration (@ConfigMapping interfaces) shared by both roles.
+ */
+package dev.spaceport.config;

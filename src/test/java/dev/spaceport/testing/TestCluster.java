@@ -1,0 +1,87 @@
+package dev.spaceport.testing;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The Kubernetes cluster that cluster tests (*IT) run against, chosen once per test JVM:
+ * <ol>
+ *   <li>{@code KUBECONFIG} is set: that cluster;</li>
+ *   <li>{@code -Dspaceport.test.cluster=k3s}: a k3s container (needs a Docker engine) with
+ *       Spaceport's fake GPU nodes attached, see {@link K3sCluster};</li>
+ *   <li>otherwise: the project's local control plane, brought up by {@code cluster/local-cluster up}
+ *       and down again when the JVM exits.</li>
+ * </ol>
+ * The chosen kubeconfig is also published as the {@code kubeconfig} system property, which
+ * Fabric8 (and so Quarkus) reads, so an operator started in-process finds the same cluster.
+ */
+public final class TestCluster {
+
+    private static TestCluster instance;
+
+    private final Path kubeconfig;
+    private final KubernetesClient client;
+
+    private TestCluster(Path kubeconfig) {
+        this.kubeconfig = kubeconfig;
+        System.setProperty("kubeconfig", kubeconfig.toString());
+        this.client = new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(read(kubeconfig)))
+                .build();
+    }
+
+    public static synchronized TestCluster get() {
+        if (instance == null) {
+            instance = new TestCluster(startOrFind());
+        }
+        return instance;
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    /** The repository root, where {@code cluster/} lives. */
+    public static Path repoRoot() {
+        return Path.of(System.getProperty("spaceport.repo.root", System.getProperty("user.dir")));
+    }
+
+    private static Path startOrFind() {
+        String fromEnv = System.getenv("KUBECONFIG");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Path.of(fromEnv.split(java.io.File.pathSeparator)[0]);
+        }
+        if ("k3s".equals(System.getProperty("spaceport.test.cluster"))) {
+            return K3sCluster.start();
+        }
+        String exportLine = LocalCommand.run(List.of(localCluster(), "up")).lines()
+                .filter(line -> line.startsWith("export KUBECONFIG="))
+                .reduce((first, last) -> last)
+                .orElseThrow(() -> new IllegalStateException("local-cluster up printed no KUBECONFIG"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LocalCommand.run(List.of(localCluster(), "down"))));
+        return Path.of(exportLine.substring("export KUBECONFIG=".length()));
+    }
+
+    static String localCluster() {
+        return repoRoot().resolve("cluster/local-cluster").toString();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package dev.spaceport.testing;
+
+/** The namespace a cluster test owns; {@link ClusterExtension} creates and deletes it. */
+public record TestNamespace(String name) {
+}
