@@ -48,15 +48,18 @@ class ParticipatoryScorer:
     def hidden_features(self, textures: np.ndarray) -> np.ndarray:
         """(B, 13, G, G) -> (B, G*G, 64), the ReLU layer."""
         count, channels, rows, cols = textures.shape
-        cells = textures.reshape(count, channels, rows * cols).transpose(0, 2, 1)
-        return np.maximum(cells @ self.w1.T + self.b1, 0.0)
+        cells = textures.reshape(count, channels, rows * cols).transpose(0, 2, 1).reshape(-1, channels)
+        hidden = np.maximum(cells @ self.w1.T + self.b1, 0.0)
+        return hidden.reshape(count, rows * cols, self.hidden)
 
     def score(self, textures: np.ndarray, queries: np.ndarray) -> np.ndarray:
         """(B, 13, G, G), (B, D) -> (B, G, G) in [0, 1]."""
         count, _, rows, cols = textures.shape
         h = self.hidden_features(textures)
-        dot = (h @ (queries @ self.w2)[:, :, None])[:, :, 0] + (queries @ self.b2)[:, None]
-        norm_sq = ((h @ self._gram) * h).sum(axis=2)
+        projected_query = queries @ self.w2  # (B, 64): W2^T q
+        dot = np.einsum("bnk,bk->bn", h, projected_query) + (queries @ self.b2)[:, None]
+        flat = h.reshape(-1, self.hidden)
+        norm_sq = ((flat @ self._gram) * flat).sum(axis=1).reshape(count, -1)
         norm_sq += 2.0 * (h @ self._w2_b2) + self._b2_sq
         feature_norm = np.maximum(np.sqrt(np.maximum(norm_sq, 0.0)), _NORMALIZE_EPS)
         query_norm = np.maximum(np.linalg.norm(queries, axis=1), _NORMALIZE_EPS)[:, None]
