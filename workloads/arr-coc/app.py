@@ -10,6 +10,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("GRADIO_SSR_MODE", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+# The pipeline's matrices are small (1024x64): one BLAS thread is ~4x faster than two (bench/RESULTS.md).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import logging  # noqa: E402
 
