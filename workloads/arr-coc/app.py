@@ -93,6 +93,7 @@ def build_demo() -> gr.Blocks:
             "patches more visual tokens.\n\n"
             f"Space `{SPACE_ID}` · hardware `{ACCELERATOR}` · mode: {mode}"
             + (f" · model `{MODEL_REPO_ID}`" if MODEL_REPO_ID else "")
+            + (f" · served at https://{SPACE_HOST}" if SPACE_HOST else "")
         )
         with gr.Row():
             with gr.Column():

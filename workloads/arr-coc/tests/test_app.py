@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -46,6 +45,9 @@ def app_server(tmp_path_factory):
         "HF_HUB_DISABLE_TELEMETRY": "1",
         "GRADIO_TEMP_DIR": str(tmp_path_factory.mktemp("gradio")),
         "PYTHONPATH": os.pathsep.join([str(NETGUARD), str(WORKLOAD)]),  # NETGUARD: refuse non-loopback
+        "SPACE_ID": "demo/arr-coc",
+        "SPACE_HOST": "demo-arr-coc.spaces.example",
+        "ACCELERATOR": "cpu-basic",
     }
     for name in ("MODEL_PATH", "MODEL_REPO_ID", "HF_TOKEN"):
         env.pop(name, None)
@@ -87,6 +89,8 @@ def test_forwarded_headers_set_the_public_root(app_server):
     with urllib.request.urlopen(request, timeout=5) as response:
         config = json.loads(response.read())
     assert config["root"] == "https://demo-arr-coc.spaces.example"
+    header = json.dumps(config["components"])
+    assert "demo/arr-coc" in header and "cpu-basic" in header  # the Hub env vars reach the page
 
 
 def test_predict_through_gradio_client(app_server, tmp_path):

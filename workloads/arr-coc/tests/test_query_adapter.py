@@ -3,7 +3,6 @@
 import json
 
 import numpy as np
-import pytest
 from PIL import Image
 
 from arr_coc.adapter import load_vlm, patch_crops, tokens_to_side, visual_input
