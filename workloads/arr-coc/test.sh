@@ -6,8 +6,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 python="${PYTHON:-python3}"
 
-if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
-  echo "arr-coc tests need Python >= 3.10 (gradio 6); got $("$python" --version 2>&1)" >&2
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "arr-coc tests need Python >= 3.11 (numpy 2.4, gradio 6); got $("$python" --version 2>&1)" >&2
   exit 2
 fi
 
