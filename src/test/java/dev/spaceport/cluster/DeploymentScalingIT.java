@@ -28,7 +28,7 @@ class DeploymentScalingIT {
                 .withNewSelector().addToMatchLabels("app", "app").endSelector()
                 .withNewTemplate()
                 .withNewMetadata().addToLabels("app", "app").endMetadata()
-                .withNewSpec().addNewContainer().withName("app").withImage(TestPods.IMAGE).endContainer().endSpec()
+                .withNewSpec().addNewContainer().withName("app").withImage(ClusterTestPods.IMAGE).endContainer().endSpec()
                 .endTemplate()
                 .endSpec().build();
         var resource = client.apps().deployments().inNamespace(ns.name()).resource(deployment);
@@ -38,7 +38,7 @@ class DeploymentScalingIT {
         assertThat(pods(client, ns)).isEmpty();
 
         resource.scale(1);
-        await().atMost(WAIT).until(() -> pods(client, ns).stream().filter(TestPods::isReady).count() == 1);
+        await().atMost(WAIT).until(() -> pods(client, ns).stream().filter(ClusterTestPods::isReady).count() == 1);
         await().atMost(WAIT).until(() -> Integer.valueOf(1).equals(resource.get().getStatus().getReadyReplicas()));
 
         resource.scale(0);

@@ -1,8 +1,8 @@
 package dev.spaceport.cluster;
 
-import static dev.spaceport.cluster.TestPods.condition;
-import static dev.spaceport.cluster.TestPods.gpuPod;
-import static dev.spaceport.cluster.TestPods.isReady;
+import static dev.spaceport.cluster.ClusterTestPods.condition;
+import static dev.spaceport.cluster.ClusterTestPods.gpuPod;
+import static dev.spaceport.cluster.ClusterTestPods.isReady;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -66,7 +66,7 @@ class GpuSchedulingIT {
         IntStream.range(0, free).forEach(i ->
                 client.pods().inNamespace(ns.name()).resource(gpuPod("taker-" + i, A10G, 1)).create());
         await().atMost(WAIT).until(() -> client.pods().inNamespace(ns.name()).list().getItems().stream()
-                .filter(TestPods::isReady).count() == free);
+                .filter(ClusterTestPods::isReady).count() == free);
 
         client.pods().inNamespace(ns.name()).resource(gpuPod("one-too-many", A10G, 1)).create();
 

@@ -35,10 +35,10 @@ class NamespaceDeletionIT {
                 .withNewSpec().withReplicas(1)
                 .withNewSelector().addToMatchLabels("app", "app").endSelector()
                 .withNewTemplate().withNewMetadata().addToLabels("app", "app").endMetadata()
-                .withNewSpec().addNewContainer().withName("app").withImage(TestPods.IMAGE).endContainer().endSpec()
+                .withNewSpec().addNewContainer().withName("app").withImage(ClusterTestPods.IMAGE).endContainer().endSpec()
                 .endTemplate().endSpec().build()).create();
         await().atMost(Duration.ofSeconds(60)).until(() -> client.pods().inNamespace(ns).list().getItems().stream()
-                .anyMatch(TestPods::isReady));
+                .anyMatch(ClusterTestPods::isReady));
 
         client.namespaces().withName(ns).delete();
 

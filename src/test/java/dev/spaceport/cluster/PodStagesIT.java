@@ -1,8 +1,8 @@
 package dev.spaceport.cluster;
 
-import static dev.spaceport.cluster.TestPods.condition;
-import static dev.spaceport.cluster.TestPods.cpuPod;
-import static dev.spaceport.cluster.TestPods.isReady;
+import static dev.spaceport.cluster.ClusterTestPods.condition;
+import static dev.spaceport.cluster.ClusterTestPods.cpuPod;
+import static dev.spaceport.cluster.ClusterTestPods.isReady;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -22,14 +22,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * kubelet would report, selected per pod by an annotation.
  */
 @ExtendWith(ClusterExtension.class)
-class TestStagesIT {
+class PodStagesIT {
 
     private static final String BEHAVIOUR = "spaceport.dev/test-behaviour";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Test
     void plainPodBecomesRunningAndReadyWithALoopbackIp(KubernetesClient client, TestNamespace ns) {
-        Pod pod = create(client, ns, cpuPod("plain", Map.of()), TestPods::isReady);
+        Pod pod = create(client, ns, cpuPod("plain", Map.of()), ClusterTestPods::isReady);
 
         assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
         assertThat(pod.getStatus().getPodIP()).startsWith("127.65.");
@@ -66,7 +66,7 @@ class TestStagesIT {
 
         assertThat(pod.getStatus().getPhase()).isEqualTo("Pending");
         assertThat(pod.getStatus().getContainerStatuses().get(0).getState().getWaiting().getMessage())
-                .contains(TestPods.IMAGE);
+                .contains(ClusterTestPods.IMAGE);
     }
 
     @Test

@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Pods the world-is-real tests create; kwok never pulls or runs their image. */
-final class TestPods {
+final class ClusterTestPods {
 
     static final String IMAGE = "registry.spaceport.test/app:1.0";
 
-    private TestPods() {
+    private ClusterTestPods() {
     }
 
     static Pod cpuPod(String name, Map<String, String> annotations) {
