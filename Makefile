@@ -14,6 +14,12 @@ help: ## Show the targets
 build: cluster-binaries ## Build the control plane binaries and the Spaceport application
 	$(MVN) package -DskipTests
 
+.PHONY: crds
+crds: ## Regenerate crds/ from the Java API types (dev.spaceport.api)
+	$(MVN) -q package -DskipTests
+	cp target/kubernetes/spaces.spaceport.dev-v1.yml crds/spaces.spaceport.dev.yaml
+	cp target/kubernetes/hardwareflavors.spaceport.dev-v1.yml crds/hardwareflavors.spaceport.dev.yaml
+
 .PHONY: cluster-binaries
 cluster-binaries: ## Build (or reuse from ~/.cache/spaceport) etcd, Kubernetes, kwok and helm
 	cluster/build-binaries

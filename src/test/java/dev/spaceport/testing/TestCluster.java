@@ -52,6 +52,24 @@ public final class TestCluster {
         return kubeconfig;
     }
 
+    /** Applies the committed CRDs (crds/*.yaml) and waits until the apiserver serves them. */
+    public synchronized void installCrds() {
+        try (var files = Files.list(repoRoot().resolve("crds"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                try (var in = Files.newInputStream(file)) {
+                    var crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+                    client.resource(crd).forceConflicts().serverSideApply();
+                    client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                            .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions()
+                                    .stream().anyMatch(cond -> "Established".equals(cond.getType())
+                                            && "True".equals(cond.getStatus())), 30, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The repository root, where {@code cluster/} lives. */
     public static Path repoRoot() {
         return Path.of(System.getProperty("spaceport.repo.root", System.getProperty("user.dir")));
