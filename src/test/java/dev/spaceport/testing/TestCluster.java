@@ -70,6 +70,15 @@ public final class TestCluster {
         }
     }
 
+    /** Applies the flavor catalog, deploy/hardware-flavors.yaml (cpu-basic is the default). */
+    public synchronized void installFlavors() {
+        try (var in = Files.newInputStream(repoRoot().resolve("deploy/hardware-flavors.yaml"))) {
+            client.load(in).forceConflicts().serverSideApply();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The repository root, where {@code cluster/} lives. */
     public static Path repoRoot() {
         return Path.of(System.getProperty("spaceport.repo.root", System.getProperty("user.dir")));

@@ -1,4 +1,0 @@
-/**
- * Typed configuration (@ConfigMapping interfaces) shared by both roles.
- */
-package dev.spaceport.config;

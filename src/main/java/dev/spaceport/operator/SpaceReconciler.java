@@ -1,0 +1,186 @@
+package dev.spaceport.operator;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spaceport.api.HardwareFlavor;
+import dev.spaceport.api.Space;
+import dev.spaceport.api.SpaceSecret;
+import dev.spaceport.api.SpaceStatus;
+import dev.spaceport.config.SpaceportConfig;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reconciles a Space: observe, validate, then (only when valid) apply the owned objects, and
+ * finally turn what was observed into status. A Space that became invalid keeps its running
+ * objects untouched and says why in status.
+ */
+@ControllerConfiguration(name = "space")
+@Workflow(explicitInvocation = true, dependents = {
+    @Dependent(type = SpaceDeploymentDependent.class),
+    @Dependent(type = SpaceServiceDependent.class),
+    @Dependent(type = SpaceIngressDependent.class)
+})
+@RBACRule(apiGroups = Space.GROUP, resources = "hardwareflavors", verbs = {"get", "list", "watch"})
+@RBACRule(apiGroups = "", resources = "pods", verbs = {"get", "list", "watch"})
+@RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
+@RBACRule(apiGroups = "", resources = "events", verbs = "create")
+public class SpaceReconciler implements Reconciler<Space> {
+
+    static final String FLAVOR = "flavor";
+    /** A missing Secret is not watched (watching every Secret would be costly): look again after this. */
+    static final Duration SECRET_RECHECK = Duration.ofSeconds(30);
+
+    @Inject
+    SpaceportConfig config;
+
+    @Inject
+    SpaceEvents events;
+
+    @Override
+    public List<EventSource<?, Space>> prepareEventSources(EventSourceContext<Space> context) {
+        var flavors = new InformerEventSource<>(InformerEventSourceConfiguration.from(HardwareFlavor.class, Space.class)
+                // A changed flavor concerns the Spaces that name it, and those on the default flavor.
+                .withSecondaryToPrimaryMapper(flavor -> context.getPrimaryCache().list()
+                        .filter(s -> s.getSpec().getHardware() == null
+                                || s.getSpec().getHardware().equals(flavor.getMetadata().getName()))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+                .build(), context);
+        var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Space.class)
+                .withLabelSelector(SpaceLabels.MANAGED_SELECTOR)
+                .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
+                        pod.getMetadata().getLabels().get(SpaceLabels.SPACE), pod.getMetadata().getNamespace())))
+                .build(), context);
+        return List.of(flavors, pods);
+    }
+
+    @Override
+    public UpdateControl<Space> reconcile(Space space, Context<Space> context) {
+        var flavorCache = (InformerEventSource<HardwareFlavor, Space>) context.eventSourceRetriever()
+                .getEventSourceFor(HardwareFlavor.class);
+        FlavorCatalog catalog = new FlavorCatalog(flavorCache.list().toList());
+        Optional<HardwareFlavor> flavor = catalog.resolve(space);
+        String invalidReason = null;
+        String invalidMessage = null;
+        if (flavor.isEmpty()) {
+            invalidReason = "FlavorNotFound";
+            invalidMessage = catalog.whyNot(space);
+        } else {
+            invalidMessage = missingSecrets(space, context).orElse(null);
+            invalidReason = invalidMessage == null ? null : "SecretNotFound";
+        }
+        if (invalidReason == null) {
+            context.managedWorkflowAndDependentResourceContext().put(FLAVOR, flavor.get());
+            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+        }
+
+        var observation = new SpaceStatusCalculator.Observation(space, invalidReason, invalidMessage,
+                catalog.requestedName(space),
+                context.getSecondaryResource(Deployment.class).orElse(null),
+                new ArrayList<>(context.getSecondaryResources(Pod.class)),
+                SpaceHosts.host(space, config), SpaceHosts.url(space, config),
+                startupTimeout(space), Instant.now());
+        var result = SpaceStatusCalculator.compute(observation);
+        recordTransition(space, result.status());
+
+        Optional<Duration> recheck = "SecretNotFound".equals(invalidReason) ? Optional.of(SECRET_RECHECK)
+                : result.recheckAfter();
+        UpdateControl<Space> control;
+        if (sameOperatorFields(space.getStatus(), result.status())) {
+            control = UpdateControl.noUpdate();
+        } else {
+            Space patch = new Space();
+            patch.setMetadata(space.getMetadata());
+            patch.setStatus(result.status());
+            control = UpdateControl.patchStatus(patch);
+        }
+        return recheck.map(d -> control.rescheduleAfter(d.plusMillis(100))).orElse(control);
+    }
+
+    /** The flavor the workflow's dependents build for; put there by {@link #reconcile}. */
+    static HardwareFlavor flavorOf(Context<Space> context) {
+        return context.managedWorkflowAndDependentResourceContext().getMandatory(FLAVOR, HardwareFlavor.class);
+    }
+
+    /** Names the secrets the pod could not start without; never reads out a value. */
+    private static Optional<String> missingSecrets(Space space, Context<Space> context) {
+        String namespace = space.getMetadata().getNamespace();
+        List<String> missing = new ArrayList<>();
+        List<SpaceSecret> secrets = Optional.ofNullable(space.getSpec().getSecrets()).orElse(List.of());
+        for (SpaceSecret secret : secrets) {
+            Secret found = context.getClient().secrets().inNamespace(namespace).withName(secret.getSecretRef().getName()).get();
+            if (found == null) {
+                missing.add(secret.getName() + " (Secret " + secret.getSecretRef().getName() + " does not exist)");
+            } else if (!hasKey(found, secret.getSecretRef().getKey())) {
+                missing.add(secret.getName() + " (Secret " + secret.getSecretRef().getName() + " has no key "
+                        + secret.getSecretRef().getKey() + ")");
+            }
+        }
+        var git = space.getSpec().getSource().getGit();
+        if (git != null && git.getCredentialsSecret() != null
+                && context.getClient().secrets().inNamespace(namespace).withName(git.getCredentialsSecret()).get() == null) {
+            missing.add("source.git.credentialsSecret (Secret " + git.getCredentialsSecret() + " does not exist)");
+        }
+        return missing.isEmpty() ? Optional.empty() : Optional.of("missing secrets: " + String.join(", ", missing));
+    }
+
+    private static boolean hasKey(Secret secret, String key) {
+        return (secret.getData() != null && secret.getData().containsKey(key))
+                || (secret.getStringData() != null && secret.getStringData().containsKey(key));
+    }
+
+    private static Duration startupTimeout(Space space) {
+        String value = space.getSpec().getStartupTimeout();
+        return value == null ? SpaceDeploymentDependent.DEFAULT_STARTUP_TIMEOUT
+                : Durations.parse(value).orElse(SpaceDeploymentDependent.DEFAULT_STARTUP_TIMEOUT);
+    }
+
+    private void recordTransition(Space space, SpaceStatus next) {
+        String before = space.getStatus() == null ? null : space.getStatus().getStage();
+        if (next.getStage().equals(before)) {
+            return;
+        }
+        Stage stage = Stage.valueOf(next.getStage());
+        if (stage.isError()) {
+            events.warning(space, stage.reason(), next.getMessage());
+        } else {
+            events.normal(space, stage.reason(), next.getMessage());
+        }
+    }
+
+    /** Status fields the gateway writes (activity, wake requests) are its own and not compared here. */
+    private static boolean sameOperatorFields(SpaceStatus current, SpaceStatus next) {
+        if (current == null) {
+            return false;
+        }
+        ObjectNode a = Serialization.jsonMapper().valueToTree(current);
+        ObjectNode b = Serialization.jsonMapper().valueToTree(next);
+        for (String gatewayField : List.of("lastActivityTime", "wakeRequestedAt")) {
+            a.remove(gatewayField);
+            b.remove(gatewayField);
+        }
+        return a.equals(b);
+    }
+}

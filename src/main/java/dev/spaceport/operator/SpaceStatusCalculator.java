@@ -1,0 +1,228 @@
+package dev.spaceport.operator;
+
+import dev.spaceport.api.HardwareStatus;
+import dev.spaceport.api.Space;
+import dev.spaceport.api.SpaceStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns what was observed of a Space into its status: one pure function (the clock is an input),
+ * so every stage and condition is unit-tested without a cluster.
+ */
+public final class SpaceStatusCalculator {
+
+    public static final String READY = "Ready";
+    public static final String SCHEDULED = "Scheduled";
+    public static final String AVAILABLE = "Available";
+
+    /** Container waiting reasons a kubelet reports when the app cannot start; each is a RUNTIME_ERROR. */
+    private static final Set<String> FAILED_WAITING = Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull",
+            "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+
+    /**
+     * @param invalidReason  CamelCase reason when the spec cannot be run as it is (FlavorNotFound, SecretNotFound), else null
+     * @param invalidMessage what is wrong, for people; never a secret's value
+     * @param requestedHardware the flavor asked for (or the default's name)
+     * @param deployment     the Space's Deployment as observed, or null
+     * @param pods           the Space's pods as observed
+     */
+    public record Observation(Space space, String invalidReason, String invalidMessage, String requestedHardware,
+                              Deployment deployment, List<Pod> pods, String host, String url,
+                              Duration startupTimeout, Instant now) {
+    }
+
+    /** The status, and when to look again if nothing else happens first (a startup deadline). */
+    public record Result(SpaceStatus status, Optional<Duration> recheckAfter) {
+    }
+
+    private SpaceStatusCalculator() {
+    }
+
+    public static Result compute(Observation o) {
+        Space space = o.space();
+        long generation = Optional.ofNullable(space.getMetadata().getGeneration()).orElse(0L);
+        SpaceStatus previous = Optional.ofNullable(space.getStatus()).orElseGet(SpaceStatus::new);
+
+        List<Pod> live = o.pods().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+        List<Pod> serving = live.stream().filter(SpaceStatusCalculator::isReady).toList();
+        String currentHash = templateHash(o.deployment());
+        Pod current = live.stream()
+                .filter(p -> currentHash != null && currentHash.equals(annotation(p, SpaceLabels.TEMPLATE_HASH)))
+                .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()))
+                .orElse(null);
+        boolean paused = Boolean.TRUE.equals(space.getSpec().getPaused());
+
+        Stage stage;
+        String reason;
+        String message;
+        Duration recheck = null;
+        if (o.invalidReason() != null) {
+            stage = Stage.CONFIG_ERROR;
+            reason = o.invalidReason();
+            message = o.invalidMessage() + (serving.isEmpty() ? "" : "; the running pod keeps serving the last valid spec");
+        } else if (paused) {
+            stage = Stage.PAUSED;
+            reason = "Paused";
+            message = "Paused by its owner; visitors do not wake it";
+        } else if (current != null && isReady(current)) {
+            stage = Stage.RUNNING;
+            reason = "Running";
+            message = "Running";
+        } else {
+            Optional<String[]> failure = Optional.ofNullable(current).flatMap(SpaceStatusCalculator::failure);
+            Optional<PodCondition> unschedulable = Optional.ofNullable(current)
+                    .flatMap(p -> condition(p, "PodScheduled"))
+                    .filter(c -> "False".equals(c.getStatus()));
+            Optional<Instant> scheduledAt = Optional.ofNullable(current).flatMap(p -> condition(p, "PodScheduled"))
+                    .filter(c -> "True".equals(c.getStatus()))
+                    .map(c -> Instant.parse(c.getLastTransitionTime()));
+            Instant deadline = scheduledAt.map(t -> t.plus(o.startupTimeout())).orElse(null);
+            if (failure.isPresent()) {
+                stage = Stage.RUNTIME_ERROR;
+                reason = failure.get()[0];
+                message = failure.get()[1];
+            } else if (deadline != null && !o.now().isBefore(deadline)) {
+                stage = Stage.RUNTIME_ERROR;
+                reason = "StartupTimeout";
+                message = "The app was not healthy within " + Durations.format(o.startupTimeout())
+                        + " of being scheduled (spec.startupTimeout)";
+            } else {
+                // Waiting for capacity is not starting: the startup timeout counts from scheduling only.
+                stage = serving.isEmpty() ? Stage.APP_STARTING : Stage.RUNNING_APP_STARTING;
+                if (unschedulable.isPresent()) {
+                    reason = "InsufficientCapacity";
+                    message = "Waiting for hardware: " + unschedulable.get().getMessage();
+                } else {
+                    reason = stage == Stage.APP_STARTING ? "Starting" : "RollingOut";
+                    message = stage == Stage.APP_STARTING ? "The app is starting"
+                            : "A new version is starting; the previous one keeps serving";
+                }
+                if (deadline != null) {
+                    recheck = Duration.between(o.now(), deadline);
+                }
+            }
+        }
+
+        SpaceStatus status = new SpaceStatus();
+        status.setObservedGeneration(generation);
+        status.setStage(stage.name());
+        status.setMessage(message);
+        status.setHost(o.host());
+        status.setUrl(o.url());
+        status.setHardware(new HardwareStatus(o.requestedHardware(),
+                serving.stream().filter(p -> p == current).findFirst().or(() -> serving.stream().findFirst())
+                        .map(p -> label(p, SpaceLabels.HARDWARE)).orElse(null)));
+        status.setLastActivityTime(previous.getLastActivityTime());
+        status.setWakeRequestedAt(previous.getWakeRequestedAt());
+        status.setSleepingSince(previous.getSleepingSince());
+
+        List<Condition> conditions = new ArrayList<>();
+        conditions.add(condition(READY, stage == Stage.RUNNING ? "True" : "False", reason, message));
+        conditions.add(scheduled(current, paused));
+        conditions.add(serving.isEmpty()
+                ? condition(AVAILABLE, "False", "NoReadyPod", "No pod of the Space is ready to serve")
+                : condition(AVAILABLE, "True", "PodReady", "Pod " + serving.get(0).getMetadata().getName() + " serves"));
+        status.setConditions(keepTransitionTimes(conditions, previous.getConditions(), generation, o.now()));
+        return new Result(status, Optional.ofNullable(recheck));
+    }
+
+    private static Condition scheduled(Pod current, boolean paused) {
+        if (current == null) {
+            return paused ? condition(SCHEDULED, "False", "Paused", "No pod runs while the Space is paused")
+                    : condition(SCHEDULED, "Unknown", "NoPod", "The Space's pod does not exist yet");
+        }
+        Optional<PodCondition> podScheduled = condition(current, "PodScheduled");
+        if (podScheduled.filter(c -> "True".equals(c.getStatus())).isPresent()) {
+            return condition(SCHEDULED, "True", "Scheduled", "On node " + current.getSpec().getNodeName());
+        }
+        if (podScheduled.filter(c -> "False".equals(c.getStatus())).isPresent()) {
+            return condition(SCHEDULED, "False", "InsufficientCapacity", podScheduled.get().getMessage());
+        }
+        return condition(SCHEDULED, "Unknown", "Pending", "The scheduler has not placed the pod yet");
+    }
+
+    /** {reason, message} when the current pod cannot run: crash loop, image pull error, bad config. */
+    private static Optional<String[]> failure(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return Optional.empty();
+        }
+        for (ContainerStatus cs : pod.getStatus().getContainerStatuses()) {
+            var waiting = cs.getState() == null ? null : cs.getState().getWaiting();
+            if (waiting == null || !FAILED_WAITING.contains(waiting.getReason())) {
+                continue;
+            }
+            var terminated = cs.getLastState() == null ? null : cs.getLastState().getTerminated();
+            if (terminated != null) {
+                String why = "OOMKilled".equals(terminated.getReason()) ? "OOMKilled"
+                        : "Exit code " + terminated.getExitCode();
+                String last = terminated.getMessage() == null ? "" : ": " + terminated.getMessage().strip();
+                return Optional.of(new String[] {
+                    "OOMKilled".equals(terminated.getReason()) ? "OOMKilled" : waiting.getReason(),
+                    "The app failed to start (" + why + ", restarted " + cs.getRestartCount() + " times)" + last });
+            }
+            return Optional.of(new String[] {waiting.getReason(),
+                waiting.getReason() + (waiting.getMessage() == null ? "" : ": " + waiting.getMessage())});
+        }
+        return Optional.empty();
+    }
+
+    /** A condition keeps its lastTransitionTime while its status stays the same. */
+    private static List<Condition> keepTransitionTimes(List<Condition> next, List<Condition> previous, long generation,
+                                                       Instant now) {
+        for (Condition c : next) {
+            c.setObservedGeneration(generation);
+            Optional<Condition> before = previous == null ? Optional.empty()
+                    : previous.stream().filter(p -> p.getType().equals(c.getType())).findFirst();
+            c.setLastTransitionTime(before.filter(p -> Objects.equals(p.getStatus(), c.getStatus()))
+                    .map(Condition::getLastTransitionTime).orElse(now.toString()));
+        }
+        return next;
+    }
+
+    private static Condition condition(String type, String status, String reason, String message) {
+        return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message).build();
+    }
+
+    static boolean isReady(Pod pod) {
+        return condition(pod, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
+    }
+
+    private static Optional<PodCondition> condition(Pod pod, String type) {
+        if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return pod.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    private static String templateHash(Deployment deployment) {
+        if (deployment == null || deployment.getSpec().getTemplate().getMetadata() == null) {
+            return null;
+        }
+        Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(SpaceLabels.TEMPLATE_HASH);
+    }
+
+    private static String annotation(Pod pod, String key) {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(key);
+    }
+
+    private static String label(Pod pod, String key) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        return labels == null ? null : labels.get(key);
+    }
+}

@@ -1,0 +1,370 @@
+package dev.spaceport.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spaceport.api.GpuSpec;
+import dev.spaceport.api.HardwareFlavor;
+import dev.spaceport.api.HardwareFlavorSpec;
+import dev.spaceport.api.Space;
+import dev.spaceport.testing.ClusterExtension;
+import dev.spaceport.testing.LocalClusterResource;
+import dev.spaceport.testing.TestNamespace;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The operator, running in this JVM, against the local control plane: flows 1, 6 and 7 of ARCHITECTURE §4. */
+@QuarkusTest
+@QuarkusTestResource(LocalClusterResource.class)
+@ExtendWith(ClusterExtension.class)
+class SpaceOperatorIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String SECRET_VALUE = "hf_test_value_never_shown";
+
+    @Test
+    void a10gSpaceRunsOnAnA10gNodeWithOneGpuTheHubEnvAndItsSecret(KubernetesClient client, TestNamespace ns) {
+        client.secrets().inNamespace(ns.name()).resource(new SecretBuilder().withNewMetadata().withName("hf").endMetadata()
+                .addToData("token", Base64.getEncoder().encodeToString(SECRET_VALUE.getBytes(StandardCharsets.UTF_8)))
+                .build()).create();
+        Space space = TestSpaces.withSecret(TestSpaces.gradio(ns.name(), "demo", "a10g-small"), "HF_TOKEN", "hf", "token");
+        space.getSpec().setVariables(Map.of("MODEL_REPO_ID", "Qwen/Qwen3-VL-2B-Instruct"));
+        client.resource(space).create();
+
+        Space running = awaitStage(client, ns, "demo", "RUNNING");
+
+        Pod pod = onlyPod(client, ns, "demo");
+        assertThat(client.nodes().withName(pod.getSpec().getNodeName()).get().getMetadata().getLabels())
+                .containsEntry("nvidia.com/gpu.product", "NVIDIA-A10G");
+        Container app = pod.getSpec().getContainers().get(0);
+        assertThat(app.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
+        Map<String, String> env = app.getEnv().stream().filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        String host = ns.name() + "-demo.spaces.localhost";
+        assertThat(env).containsEntry("SPACE_ID", ns.name() + "/demo").containsEntry("SPACE_AUTHOR_NAME", ns.name())
+                .containsEntry("SPACE_REPO_NAME", "demo").containsEntry("SPACE_HOST", host)
+                .containsEntry("ACCELERATOR", "a10g-small").containsEntry("GRADIO_SERVER_NAME", "0.0.0.0")
+                .containsEntry("GRADIO_SERVER_PORT", "7860").containsEntry("MODEL_REPO_ID", "Qwen/Qwen3-VL-2B-Instruct")
+                .containsKeys("CPU_CORES", "MEMORY", "SPACE_TITLE");
+        assertThat(app.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("HF_TOKEN");
+            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("hf");
+            assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+        });
+        // kwok runs no kubelet, so the file itself cannot be read here: the pod spec must mount it.
+        assertThat(pod.getSpec().getVolumes()).anySatisfy(v -> assertThat(v.getProjected().getSources())
+                .anySatisfy(s -> assertThat(s.getSecret().getItems()).anySatisfy(i -> {
+                    assertThat(i.getKey()).isEqualTo("token");
+                    assertThat(i.getPath()).isEqualTo("HF_TOKEN");
+                })));
+        assertThat(app.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo("/run/secrets");
+            assertThat(m.getReadOnly()).isTrue();
+        });
+        assertThat(pod.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(1000L);
+        assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(app.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+
+        assertThat(running.getStatus().getUrl()).isEqualTo("http://" + host + "/");
+        assertThat(running.getStatus().getHost()).isEqualTo(host);
+        assertThat(running.getStatus().getHardware().getRequested()).isEqualTo("a10g-small");
+        assertThat(running.getStatus().getHardware().getCurrent()).isEqualTo("a10g-small");
+        assertThat(running.getStatus().getObservedGeneration()).isEqualTo(running.getMetadata().getGeneration());
+        assertThat(conditions(running)).containsEntry("Ready", "True").containsEntry("Scheduled", "True")
+                .containsEntry("Available", "True");
+        Service service = client.services().inNamespace(ns.name()).withName("demo").get();
+        assertThat(service.getSpec().getSelector()).isNullOrEmpty();
+        assertThat(service.getSpec().getPorts().get(0).getPort()).isEqualTo(7860);
+        Ingress ingress = client.network().v1().ingresses().inNamespace(ns.name()).withName("demo").get();
+        assertThat(ingress.getSpec().getRules().get(0).getHost()).isEqualTo(host);
+        assertThat(events(client, ns)).contains("Running");
+        String everythingShown = Serialization.asJson(running.getStatus()) + client.v1().events().inNamespace(ns.name())
+                .list().getItems().stream().map(e -> e.getMessage()).collect(Collectors.joining());
+        assertThat(everythingShown).doesNotContain(SECRET_VALUE);
+    }
+
+    @Test
+    void unchangedSpaceReconciledAgainFor30SecondsChangesNoOwnedObject(KubernetesClient client, TestNamespace ns) {
+        client.resource(TestSpaces.gradio(ns.name(), "steady", "t4-small")).create();
+        awaitStage(client, ns, "steady", "RUNNING");
+        Map<String, String> before = ownedResourceVersions(client, ns, "steady");
+        String spaceVersion = space(client, ns, "steady").getMetadata().getResourceVersion();
+
+        // A change to the Space's flavor object makes the operator reconcile every Space on it.
+        Instant end = Instant.now().plusSeconds(30);
+        int touch = 0;
+        while (Instant.now().isBefore(end)) {
+            String value = Integer.toString(touch++);
+            client.resources(HardwareFlavor.class).withName("t4-small")
+                    .edit(f -> {
+                        f.getMetadata().setAnnotations(Map.of("spaceport.dev/test-touch", value));
+                        return f;
+                    });
+            await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+        }
+
+        assertThat(ownedResourceVersions(client, ns, "steady")).isEqualTo(before);
+        assertThat(space(client, ns, "steady").getMetadata().getResourceVersion()).isEqualTo(spaceVersion);
+    }
+
+    @Test
+    void changingTheFlavorMovesThePodOntoMatchingNodes(KubernetesClient client, TestNamespace ns) {
+        client.resource(TestSpaces.gradio(ns.name(), "mover", "a10g-small")).create();
+        awaitStage(client, ns, "mover", "RUNNING");
+        String firstPod = onlyPod(client, ns, "mover").getMetadata().getName();
+
+        client.resources(Space.class).inNamespace(ns.name()).withName("mover").edit(s -> {
+            s.getSpec().setHardware("t4-small");
+            return s;
+        });
+
+        await().atMost(WAIT).until(() -> {
+            Space s = space(client, ns, "mover");
+            return "RUNNING".equals(s.getStatus().getStage()) && "t4-small".equals(s.getStatus().getHardware().getCurrent());
+        });
+        await().atMost(WAIT).until(() -> pods(client, ns, "mover").size() == 1);
+        Pod pod = onlyPod(client, ns, "mover");
+        assertThat(pod.getMetadata().getName()).isNotEqualTo(firstPod);
+        assertThat(client.nodes().withName(pod.getSpec().getNodeName()).get().getMetadata().getLabels())
+                .containsEntry("nvidia.com/gpu.product", "Tesla-T4");
+    }
+
+    @Test
+    void withoutCapacityTheSpaceWaitsInAppStartingWithTheSchedulersMessage(KubernetesClient client, TestNamespace ns) {
+        // The local cluster has one A100 node with 8 GPUs: one a100x8 Space takes them all.
+        client.resource(TestSpaces.gradio(ns.name(), "first", "a100x8")).create();
+        awaitStage(client, ns, "first", "RUNNING");
+
+        client.resource(TestSpaces.gradio(ns.name(), "second", "a100x8")).create();
+
+        Space waiting = await().atMost(WAIT).until(() -> space(client, ns, "second"),
+                s -> s.getStatus() != null && "InsufficientCapacity".equals(reason(s, "Scheduled")));
+        assertThat(waiting.getStatus().getStage()).isEqualTo("APP_STARTING");
+        assertThat(condition(waiting, "Scheduled").getStatus()).isEqualTo("False");
+        assertThat(condition(waiting, "Scheduled").getMessage()).contains("Insufficient nvidia.com/gpu");
+
+        client.resources(Space.class).inNamespace(ns.name()).withName("first").delete();
+        awaitStage(client, ns, "second", "RUNNING");
+    }
+
+    @Test
+    void pausedSpaceHasNoPodAndStagePaused(KubernetesClient client, TestNamespace ns) {
+        client.resource(TestSpaces.gradio(ns.name(), "napper", "cpu-basic")).create();
+        awaitStage(client, ns, "napper", "RUNNING");
+
+        client.resources(Space.class).inNamespace(ns.name()).withName("napper").edit(s -> {
+            s.getSpec().setPaused(true);
+            return s;
+        });
+
+        awaitStage(client, ns, "napper", "PAUSED");
+        await().atMost(WAIT).until(() -> pods(client, ns, "napper").isEmpty());
+        assertThat(client.apps().deployments().inNamespace(ns.name()).withName("napper").get().getSpec().getReplicas())
+                .isZero();
+    }
+
+    @Test
+    void unknownFlavorIsAConfigErrorListingTheFlavorsThatExist(KubernetesClient client, TestNamespace ns) {
+        client.resource(TestSpaces.gradio(ns.name(), "lost", "tpu-v9")).create();
+
+        Space space = awaitStage(client, ns, "lost", "CONFIG_ERROR");
+
+        assertThat(space.getStatus().getMessage()).contains("tpu-v9").contains("cpu-basic").contains("a10g-small");
+        assertThat(reason(space, "Ready")).isEqualTo("FlavorNotFound");
+        assertThat(client.apps().deployments().inNamespace(ns.name()).withName("lost").get()).isNull();
+    }
+
+    @Test
+    void spaceWhoseFlavorIsDeletedKeepsItsPodAndSaysWhy(KubernetesClient client, TestNamespace ns) {
+        String flavorName = "it-" + ns.name().substring(ns.name().length() - 4);
+        HardwareFlavor flavor = new HardwareFlavor();
+        flavor.setMetadata(new ObjectMetaBuilder().withName(flavorName).build());
+        HardwareFlavorSpec spec = new HardwareFlavorSpec();
+        spec.setCpu(new Quantity("1"));
+        spec.setMemory(new Quantity("1Gi"));
+        flavor.setSpec(spec);
+        client.resource(flavor).create();
+        try {
+            client.resource(TestSpaces.gradio(ns.name(), "orphan", flavorName)).create();
+            awaitStage(client, ns, "orphan", "RUNNING");
+            String podName = onlyPod(client, ns, "orphan").getMetadata().getName();
+            String deploymentVersion = client.apps().deployments().inNamespace(ns.name()).withName("orphan").get()
+                    .getMetadata().getResourceVersion();
+
+            client.resource(flavor).delete();
+
+            Space space = awaitStage(client, ns, "orphan", "CONFIG_ERROR");
+            assertThat(reason(space, "Ready")).isEqualTo("FlavorNotFound");
+            assertThat(condition(space, "Available").getStatus()).isEqualTo("True");
+            assertThat(onlyPod(client, ns, "orphan").getMetadata().getName()).isEqualTo(podName);
+            assertThat(client.apps().deployments().inNamespace(ns.name()).withName("orphan").get()
+                    .getMetadata().getResourceVersion()).isEqualTo(deploymentVersion);
+        } finally {
+            client.resource(flavor).delete();
+        }
+    }
+
+    @Test
+    void spaceNamingAMissingSecretKeepsItsPodAndSaysWhichSecret(KubernetesClient client, TestNamespace ns) {
+        client.resource(TestSpaces.gradio(ns.name(), "forgetful", "cpu-basic")).create();
+        awaitStage(client, ns, "forgetful", "RUNNING");
+        String podName = onlyPod(client, ns, "forgetful").getMetadata().getName();
+
+        client.resources(Space.class).inNamespace(ns.name()).withName("forgetful")
+                .edit(s -> TestSpaces.withSecret(s, "HF_TOKEN", "nowhere", "token"));
+
+        Space space = awaitStage(client, ns, "forgetful", "CONFIG_ERROR");
+        assertThat(reason(space, "Ready")).isEqualTo("SecretNotFound");
+        assertThat(space.getStatus().getMessage()).contains("HF_TOKEN").contains("nowhere");
+        assertThat(onlyPod(client, ns, "forgetful").getMetadata().getName()).isEqualTo(podName);
+        assertThat(onlyPod(client, ns, "forgetful").getSpec().getContainers().get(0).getEnv())
+                .noneMatch(e -> e.getName().equals("HF_TOKEN"));
+    }
+
+    @Test
+    void crashLoopIsARuntimeErrorWithTheContainersLastMessage(KubernetesClient client, TestNamespace ns) {
+        client.resource(TestSpaces.annotated(TestSpaces.gradio(ns.name(), "crasher", "cpu-basic"),
+                Map.of("spaceport.dev/test-behaviour", "crashloop",
+                        "spaceport.dev/test-message", "ModuleNotFoundError: No module named 'gradio'"))).create();
+
+        Space space = awaitStage(client, ns, "crasher", "RUNTIME_ERROR");
+
+        assertThat(space.getStatus().getMessage()).contains("ModuleNotFoundError: No module named 'gradio'")
+                .contains("Exit code 1");
+        assertThat(reason(space, "Ready")).isEqualTo("CrashLoopBackOff");
+        assertThat(events(client, ns)).contains("RuntimeError");
+    }
+
+    @Test
+    void appNotHealthyWithinStartupTimeoutIsARuntimeError(KubernetesClient client, TestNamespace ns) {
+        Space slow = TestSpaces.annotated(TestSpaces.gradio(ns.name(), "sleepy", "cpu-basic"),
+                Map.of("spaceport.dev/test-behaviour", "never-ready"));
+        slow.getSpec().setStartupTimeout("8s");
+        client.resource(slow).create();
+
+        awaitStage(client, ns, "sleepy", "APP_STARTING");
+        Space space = awaitStage(client, ns, "sleepy", "RUNTIME_ERROR");
+
+        assertThat(reason(space, "Ready")).isEqualTo("StartupTimeout");
+        assertThat(space.getStatus().getMessage()).contains("8s");
+    }
+
+    @Test
+    void newSpecStartsBehindTheServingPodAsRunningAppStarting(KubernetesClient client, TestNamespace ns) {
+        client.resource(TestSpaces.gradio(ns.name(), "rolling", "cpu-basic")).create();
+        awaitStage(client, ns, "rolling", "RUNNING");
+
+        client.resources(Space.class).inNamespace(ns.name()).withName("rolling").edit(s -> {
+            s.getMetadata().setAnnotations(Map.of("pod-ready.stage.kwok.x-k8s.io/delay", "6s"));
+            s.getSpec().setVariables(Map.of("VERSION", "2"));
+            return s;
+        });
+
+        Space rolling = awaitStage(client, ns, "rolling", "RUNNING_APP_STARTING");
+        assertThat(condition(rolling, "Available").getStatus()).isEqualTo("True");
+        awaitStage(client, ns, "rolling", "RUNNING");
+        await().atMost(WAIT).until(() -> pods(client, ns, "rolling").size() == 1);
+    }
+
+    @Test
+    void restartedAtAnnotationRollsThePod(KubernetesClient client, TestNamespace ns) {
+        client.resource(TestSpaces.gradio(ns.name(), "restarter", "cpu-basic")).create();
+        awaitStage(client, ns, "restarter", "RUNNING");
+        String firstPod = onlyPod(client, ns, "restarter").getMetadata().getName();
+
+        client.resources(Space.class).inNamespace(ns.name()).withName("restarter").edit(s -> {
+            s.getMetadata().setAnnotations(Map.of("spaceport.dev/restartedAt", Instant.now().toString()));
+            return s;
+        });
+
+        await().atMost(WAIT).until(() -> {
+            List<Pod> pods = pods(client, ns, "restarter");
+            return pods.size() == 1 && !pods.get(0).getMetadata().getName().equals(firstPod)
+                    && SpaceStatusCalculator.isReady(pods.get(0));
+        });
+        awaitStage(client, ns, "restarter", "RUNNING");
+    }
+
+    @Test
+    void deletingTheSpaceRemovesEveryOwnedObject(KubernetesClient client, TestNamespace ns) {
+        client.resource(TestSpaces.gradio(ns.name(), "doomed", "cpu-basic")).create();
+        awaitStage(client, ns, "doomed", "RUNNING");
+
+        client.resources(Space.class).inNamespace(ns.name()).withName("doomed").delete();
+
+        await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns.name()).withName("doomed").get() == null
+                && client.services().inNamespace(ns.name()).withName("doomed").get() == null
+                && client.network().v1().ingresses().inNamespace(ns.name()).withName("doomed").get() == null
+                && pods(client, ns, "doomed").isEmpty());
+    }
+
+    private static Space awaitStage(KubernetesClient client, TestNamespace ns, String name, String stage) {
+        return await("stage " + stage + " of " + name).atMost(WAIT).until(() -> space(client, ns, name),
+                s -> s != null && s.getStatus() != null && stage.equals(s.getStatus().getStage()));
+    }
+
+    private static Space space(KubernetesClient client, TestNamespace ns, String name) {
+        return client.resources(Space.class).inNamespace(ns.name()).withName(name).get();
+    }
+
+    private static List<Pod> pods(KubernetesClient client, TestNamespace ns, String space) {
+        return client.pods().inNamespace(ns.name()).withLabel(SpaceLabels.SPACE, space).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    }
+
+    private static Pod onlyPod(KubernetesClient client, TestNamespace ns, String space) {
+        List<Pod> pods = pods(client, ns, space);
+        assertThat(pods).hasSize(1);
+        return pods.get(0);
+    }
+
+    private static Map<String, String> ownedResourceVersions(KubernetesClient client, TestNamespace ns, String name) {
+        List<HasMetadata> owned = List.of(
+                client.apps().deployments().inNamespace(ns.name()).withName(name).get(),
+                client.services().inNamespace(ns.name()).withName(name).get(),
+                client.network().v1().ingresses().inNamespace(ns.name()).withName(name).get());
+        return owned.stream().collect(Collectors.toMap(HasMetadata::getKind, o -> o.getMetadata().getResourceVersion()));
+    }
+
+    private static Map<String, String> conditions(Space space) {
+        return space.getStatus().getConditions().stream().collect(Collectors.toMap(Condition::getType, Condition::getStatus));
+    }
+
+    private static Condition condition(Space space, String type) {
+        return space.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+    }
+
+    private static String reason(Space space, String type) {
+        return Optional.ofNullable(space.getStatus()).flatMap(s -> s.getConditions().stream()
+                .filter(c -> c.getType().equals(type)).findFirst()).map(Condition::getReason).orElse(null);
+    }
+
+    private static String events(KubernetesClient client, TestNamespace ns) {
+        return client.v1().events().inNamespace(ns.name()).list().getItems().stream()
+                .map(e -> e.getReason()).collect(Collectors.joining(","));
+    }
+}

@@ -1,0 +1,49 @@
+package dev.spaceport.operator;
+
+import dev.spaceport.api.SecretKeyReference;
+import dev.spaceport.api.Sdk;
+import dev.spaceport.api.Space;
+import dev.spaceport.api.SpaceSecret;
+import dev.spaceport.api.SpaceSource;
+import dev.spaceport.api.SpaceSpec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.List;
+import java.util.Map;
+
+/** Spaces for tests; kwok never pulls their image. */
+final class TestSpaces {
+
+    static final String IMAGE = "registry.spaceport.test/demo:1.0";
+
+    private TestSpaces() {
+    }
+
+    static Space gradio(String namespace, String name, String hardware) {
+        SpaceSource source = new SpaceSource();
+        source.setImage(IMAGE);
+        SpaceSpec spec = new SpaceSpec();
+        spec.setSdk(Sdk.GRADIO);
+        spec.setSource(source);
+        spec.setHardware(hardware);
+        Space space = new Space();
+        space.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        space.setSpec(spec);
+        return space;
+    }
+
+    static Space withSecret(Space space, String env, String secretName, String key) {
+        SecretKeyReference ref = new SecretKeyReference();
+        ref.setName(secretName);
+        ref.setKey(key);
+        SpaceSecret secret = new SpaceSecret();
+        secret.setName(env);
+        secret.setSecretRef(ref);
+        space.getSpec().setSecrets(List.of(secret));
+        return space;
+    }
+
+    static Space annotated(Space space, Map<String, String> annotations) {
+        space.getMetadata().setAnnotations(annotations);
+        return space;
+    }
+}
