@@ -1,0 +1,208 @@
+package dev.spaceport.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spaceport.api.Space;
+import dev.spaceport.api.SpaceStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class SpaceStatusCalculatorTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
+    private static final String CURRENT = "aaaa";
+    private static final String OLD = "bbbb";
+
+    private final Space space = space();
+
+    private static Space space() {
+        Space space = TestSpaces.gradio("team", "demo", "a10g-small");
+        space.getMetadata().setGeneration(3L);
+        return space;
+    }
+
+    private static Deployment deployment() {
+        return new DeploymentBuilder().withNewSpec().withNewTemplate().withNewMetadata()
+                .addToAnnotations(SpaceLabels.TEMPLATE_HASH, CURRENT).endMetadata().endTemplate().endSpec().build();
+    }
+
+    /** A pod of a template, scheduled at the given time (or unschedulable when null), Ready or not. */
+    private static PodBuilder pod(String name, String hash, Instant scheduledAt, boolean ready) {
+        List<io.fabric8.kubernetes.api.model.PodCondition> conditions = new ArrayList<>();
+        conditions.add(scheduledAt == null
+                ? new PodConditionBuilder().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+                        .withMessage("0/8 nodes are available: 2 Insufficient nvidia.com/gpu.").build()
+                : new PodConditionBuilder().withType("PodScheduled").withStatus("True")
+                        .withLastTransitionTime(scheduledAt.toString()).build());
+        conditions.add(new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False").build());
+        return new PodBuilder().withNewMetadata().withName(name).withCreationTimestamp(NOW.minusSeconds(60).toString())
+                .addToAnnotations(SpaceLabels.TEMPLATE_HASH, hash)
+                .addToLabels(SpaceLabels.HARDWARE, "a10g-small").endMetadata()
+                .withNewSpec().withNodeName(scheduledAt == null ? null : "a10g-1").endSpec()
+                .withNewStatus().withConditions(conditions).endStatus();
+    }
+
+    private SpaceStatusCalculator.Result compute(List<Pod> pods) {
+        return compute(null, pods, NOW);
+    }
+
+    private SpaceStatusCalculator.Result compute(String invalidReason, List<Pod> pods, Instant now) {
+        return SpaceStatusCalculator.compute(new SpaceStatusCalculator.Observation(space, invalidReason,
+                invalidReason == null ? null : "unknown hardware flavor x", "a10g-small", deployment(), pods,
+                "team-demo.spaces.localhost", "http://team-demo.spaces.localhost/", Duration.ofMinutes(30), now));
+    }
+
+    private static Map<String, String> conditions(SpaceStatus status) {
+        return status.getConditions().stream().collect(Collectors.toMap(Condition::getType, c -> c.getStatus() + "/" + c.getReason()));
+    }
+
+    @Test
+    void readyCurrentPodIsRunning() {
+        SpaceStatus status = compute(List.of(pod("p", CURRENT, NOW.minusSeconds(30), true).build())).status();
+        assertThat(status.getStage()).isEqualTo("RUNNING");
+        assertThat(conditions(status)).containsEntry("Ready", "True/Running").containsEntry("Scheduled", "True/Scheduled")
+                .containsEntry("Available", "True/PodReady");
+        assertThat(status.getHardware().getCurrent()).isEqualTo("a10g-small");
+        assertThat(status.getObservedGeneration()).isEqualTo(3L);
+        assertThat(status.getConditions()).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(3L));
+        assertThat(status.getUrl()).isEqualTo("http://team-demo.spaces.localhost/");
+    }
+
+    @Test
+    void noPodYetIsAppStarting() {
+        SpaceStatus status = compute(List.of()).status();
+        assertThat(status.getStage()).isEqualTo("APP_STARTING");
+        assertThat(conditions(status)).containsEntry("Ready", "False/Starting").containsEntry("Scheduled", "Unknown/NoPod")
+                .containsEntry("Available", "False/NoReadyPod");
+        assertThat(status.getHardware().getCurrent()).isNull();
+    }
+
+    @Test
+    void startingPodIsAppStartingAndAsksToBeCheckedAtItsStartupDeadline() {
+        var result = compute(List.of(pod("p", CURRENT, NOW.minusSeconds(60), false).build()));
+        assertThat(result.status().getStage()).isEqualTo("APP_STARTING");
+        assertThat(result.recheckAfter()).contains(Duration.ofMinutes(29));
+    }
+
+    @Test
+    void unschedulablePodWaitsForCapacityWithTheSchedulersMessageAndNeverTimesOut() {
+        Instant muchLater = NOW.plus(Duration.ofHours(5));
+        var result = compute(null, List.of(pod("p", CURRENT, null, false).build()), muchLater);
+        assertThat(result.status().getStage()).isEqualTo("APP_STARTING");
+        assertThat(conditions(result.status())).containsEntry("Scheduled", "False/InsufficientCapacity")
+                .containsEntry("Ready", "False/InsufficientCapacity");
+        assertThat(result.status().getMessage()).contains("Insufficient nvidia.com/gpu");
+        assertThat(result.recheckAfter()).isEmpty();
+    }
+
+    @Test
+    void podNotReadyWithinStartupTimeoutOfBeingScheduledIsARuntimeError() {
+        var result = compute(null, List.of(pod("p", CURRENT, NOW.minus(Duration.ofMinutes(31)), false).build()), NOW);
+        assertThat(result.status().getStage()).isEqualTo("RUNTIME_ERROR");
+        assertThat(conditions(result.status())).containsEntry("Ready", "False/StartupTimeout");
+        assertThat(result.status().getMessage()).contains("30m");
+    }
+
+    @Test
+    void crashLoopIsARuntimeErrorQuotingTheLastMessage() {
+        Pod crashing = pod("p", CURRENT, NOW.minusSeconds(60), false).editStatus()
+                .withContainerStatuses(new ContainerStatusBuilder().withName("app").withRestartCount(5)
+                        .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
+                        .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error")
+                        .withMessage("ModuleNotFoundError: No module named 'torch'\n").endTerminated().endLastState().build())
+                .endStatus().build();
+        SpaceStatus status = compute(List.of(crashing)).status();
+        assertThat(status.getStage()).isEqualTo("RUNTIME_ERROR");
+        assertThat(status.getMessage()).isEqualTo(
+                "The app failed to start (Exit code 1, restarted 5 times): ModuleNotFoundError: No module named 'torch'");
+        assertThat(conditions(status)).containsEntry("Ready", "False/CrashLoopBackOff");
+    }
+
+    @Test
+    void oomKilledIsARuntimeErrorNamedSo() {
+        Pod oom = pod("p", CURRENT, NOW.minusSeconds(60), false).editStatus()
+                .withContainerStatuses(new ContainerStatusBuilder().withName("app").withRestartCount(3)
+                        .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
+                        .withNewLastState().withNewTerminated().withExitCode(137).withReason("OOMKilled").endTerminated()
+                        .endLastState().build())
+                .endStatus().build();
+        SpaceStatus status = compute(List.of(oom)).status();
+        assertThat(status.getStage()).isEqualTo("RUNTIME_ERROR");
+        assertThat(conditions(status)).containsEntry("Ready", "False/OOMKilled");
+        assertThat(status.getMessage()).contains("OOMKilled");
+    }
+
+    @Test
+    void imagePullErrorIsARuntimeError() {
+        Pod unpullable = pod("p", CURRENT, NOW.minusSeconds(60), false).editStatus()
+                .withContainerStatuses(new ContainerStatusBuilder().withName("app")
+                        .withNewState().withNewWaiting().withReason("ImagePullBackOff")
+                        .withMessage("Back-off pulling image \"x\"").endWaiting().endState().build())
+                .endStatus().build();
+        SpaceStatus status = compute(List.of(unpullable)).status();
+        assertThat(status.getStage()).isEqualTo("RUNTIME_ERROR");
+        assertThat(status.getMessage()).isEqualTo("ImagePullBackOff: Back-off pulling image \"x\"");
+    }
+
+    @Test
+    void newTemplateStartingBehindAServingPodIsRunningAppStarting() {
+        SpaceStatus status = compute(List.of(pod("old", OLD, NOW.minusSeconds(600), true).build(),
+                pod("new", CURRENT, NOW.minusSeconds(10), false).build())).status();
+        assertThat(status.getStage()).isEqualTo("RUNNING_APP_STARTING");
+        assertThat(conditions(status)).containsEntry("Available", "True/PodReady").containsEntry("Ready", "False/RollingOut");
+        assertThat(status.getHardware().getCurrent()).isEqualTo("a10g-small");
+    }
+
+    @Test
+    void pausedSpaceIsPaused() {
+        space.getSpec().setPaused(true);
+        SpaceStatus status = compute(List.of()).status();
+        assertThat(status.getStage()).isEqualTo("PAUSED");
+        assertThat(conditions(status)).containsEntry("Ready", "False/Paused").containsEntry("Scheduled", "False/Paused");
+    }
+
+    @Test
+    void invalidSpaceIsAConfigErrorThatKeepsItsServingPod() {
+        SpaceStatus status = compute("FlavorNotFound", List.of(pod("p", CURRENT, NOW.minusSeconds(60), true).build()), NOW)
+                .status();
+        assertThat(status.getStage()).isEqualTo("CONFIG_ERROR");
+        assertThat(conditions(status)).containsEntry("Ready", "False/FlavorNotFound").containsEntry("Available", "True/PodReady");
+        assertThat(status.getMessage()).contains("unknown hardware flavor x").contains("keeps serving");
+    }
+
+    @Test
+    void terminatingPodsDoNotServe() {
+        Pod leaving = pod("p", CURRENT, NOW.minusSeconds(60), true).editMetadata()
+                .withDeletionTimestamp(NOW.toString()).endMetadata().build();
+        assertThat(compute(List.of(leaving)).status().getStage()).isEqualTo("APP_STARTING");
+    }
+
+    @Test
+    void lastTransitionTimeStaysWhileAConditionsStatusStays() {
+        SpaceStatus first = compute(List.of(pod("p", CURRENT, NOW.minusSeconds(30), true).build())).status();
+        space.setStatus(first);
+        SpaceStatus later = compute(null, List.of(pod("p", CURRENT, NOW.minusSeconds(30), true).build()), NOW.plusSeconds(300))
+                .status();
+        assertThat(later.getConditions()).usingRecursiveFieldByFieldElementComparator().isEqualTo(first.getConditions());
+
+        space.setStatus(later);
+        SpaceStatus broken = compute("FlavorNotFound", List.of(pod("p", CURRENT, NOW.minusSeconds(30), true).build()),
+                NOW.plusSeconds(600)).status();
+        Map<String, String> times = broken.getConditions().stream()
+                .collect(Collectors.toMap(Condition::getType, Condition::getLastTransitionTime));
+        assertThat(times).containsEntry("Ready", NOW.plusSeconds(600).toString())
+                .containsEntry("Available", NOW.toString());
+    }
+}

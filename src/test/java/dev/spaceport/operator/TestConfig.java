@@ -1,0 +1,67 @@
+package dev.spaceport.operator;
+
+import dev.spaceport.config.SpaceportConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A hand-written {@link SpaceportConfig} with the shipped defaults, for unit tests of the pure builders. */
+record TestConfig(String domain, String scheme, Optional<Integer> publicPort, Optional<String> ingressClass,
+                  Map<String, String> ingressAnnotations, Optional<String> tls, List<String> passedAnnotations)
+        implements SpaceportConfig {
+
+    static TestConfig defaults() {
+        return new TestConfig("spaces.localhost", "http", Optional.empty(), Optional.empty(), Map.of(), Optional.empty(),
+                List.of());
+    }
+
+    @Override
+    public Ingress ingress() {
+        return new Ingress() {
+            @Override
+            public Optional<String> className() {
+                return ingressClass;
+            }
+
+            @Override
+            public Map<String, String> annotations() {
+                return ingressAnnotations;
+            }
+
+            @Override
+            public Optional<String> tlsSecret() {
+                return tls;
+            }
+        };
+    }
+
+    @Override
+    public Runtime runtime() {
+        return new Runtime() {
+            @Override
+            public String gradioImage() {
+                return "runtime-gradio:1";
+            }
+
+            @Override
+            public String streamlitImage() {
+                return "runtime-streamlit:1";
+            }
+
+            @Override
+            public String staticImage() {
+                return "runtime-static:1";
+            }
+
+            @Override
+            public String gitImage() {
+                return "git-clone:1";
+            }
+        };
+    }
+
+    @Override
+    public Optional<List<String>> podAnnotationsFromSpace() {
+        return Optional.of(passedAnnotations);
+    }
+}
