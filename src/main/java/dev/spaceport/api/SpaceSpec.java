@@ -60,8 +60,6 @@ public class SpaceSpec {
     @JsonPropertyDescription("Owner pause: the Space is scaled to zero and visitors do not wake it.")
     private Boolean paused;
 
-    @ValidationRule(value = "self.all(k, k.matches(r'" + ENV_NAME + "'))",
-            message = "variable names must be valid environment variable names ([A-Za-z_][A-Za-z0-9_]*)")
     @JsonPropertyDescription("Plain environment variables for the app. Not secret: use secrets for tokens.")
     private Map<String, String> variables;
 
@@ -75,10 +73,9 @@ public class SpaceSpec {
     @JsonPropertyDescription("How long the app may take to become healthy after it is scheduled before the Space is a RUNTIME_ERROR, e.g. 30m (the default) or 1h. Waiting for GPU capacity does not count.")
     private String startupTimeout;
 
-    @ValidationRule(value = "self.all(d, d.matches(r'" + HOSTNAME + "'))",
-            message = "domains must be valid lowercase hostnames, e.g. demo.example.com")
+    @Size(max = 16)
     @JsonPropertyDescription("Extra hostnames (custom domains) the Space is served at, besides <namespace>-<name>.<domain>.")
-    private List<String> domains;
+    private List<@Pattern(HOSTNAME) @Size(max = 253) String> domains;
 
     public String getTitle() {
         return title;
