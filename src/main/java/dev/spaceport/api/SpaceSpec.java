@@ -60,6 +60,8 @@ public class SpaceSpec {
     @JsonPropertyDescription("Owner pause: the Space is scaled to zero and visitors do not wake it.")
     private Boolean paused;
 
+    @ValidationRule(value = "self.all(k, k.matches(r'" + ENV_NAME + "'))",
+            message = "variable names must be valid environment variable names ([A-Za-z_][A-Za-z0-9_]*)")
     @JsonPropertyDescription("Plain environment variables for the app. Not secret: use secrets for tokens.")
     private Map<String, String> variables;
 

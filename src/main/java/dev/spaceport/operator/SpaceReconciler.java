@@ -11,9 +11,11 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -36,7 +39,10 @@ import java.util.stream.Collectors;
  * finally turn what was observed into status. A Space that became invalid keeps its running
  * objects untouched and says why in status.
  */
-@ControllerConfiguration(name = "space")
+@ControllerConfiguration(name = "space", generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = SpaceUpdateFilter.class),
+        // Secrets are not watched: a periodic look notices one deleted under a running Space.
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(type = SpaceDeploymentDependent.class),
     @Dependent(type = SpaceServiceDependent.class),

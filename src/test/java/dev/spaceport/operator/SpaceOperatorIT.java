@@ -76,7 +76,8 @@ class SpaceOperatorIT {
             assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
         });
         // kwok runs no kubelet, so the file itself cannot be read here: the pod spec must mount it.
-        assertThat(pod.getSpec().getVolumes()).anySatisfy(v -> assertThat(v.getProjected().getSources())
+        assertThat(pod.getSpec().getVolumes()).filteredOn(v -> v.getProjected() != null)
+                .anySatisfy(v -> assertThat(v.getProjected().getSources())
                 .anySatisfy(s -> assertThat(s.getSecret().getItems()).anySatisfy(i -> {
                     assertThat(i.getKey()).isEqualTo("token");
                     assertThat(i.getPath()).isEqualTo("HF_TOKEN");

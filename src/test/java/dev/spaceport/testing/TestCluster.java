@@ -81,7 +81,7 @@ public final class TestCluster {
 
     /** The repository root, where {@code cluster/} lives. */
     public static Path repoRoot() {
-        return Path.of(System.getProperty("spaceport.repo.root", System.getProperty("user.dir")));
+        return Path.of(System.getProperty("test.spaceport.repo-root", System.getProperty("user.dir")));
     }
 
     private static Path startOrFind() {
@@ -89,7 +89,7 @@ public final class TestCluster {
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Path.of(fromEnv.split(java.io.File.pathSeparator)[0]);
         }
-        if ("k3s".equals(System.getProperty("spaceport.test.cluster"))) {
+        if ("k3s".equals(System.getProperty("test.spaceport.cluster"))) {
             return K3sCluster.start();
         }
         String exportLine = LocalCommand.run(List.of(localCluster(), "up")).lines()
