@@ -35,6 +35,13 @@ test-java: cluster-binaries ## Java unit tests (*Test) and cluster tests (*IT)
 test-workloads: ## The reference workloads' tests (pytest)
 	@for t in workloads/*/test.sh; do [[ -e "$$t" ]] || continue; echo "== $$t"; bash "$$t" || exit 1; done
 
+.PHONY: run
+run: ## Run the operator from the build against the cluster in $KUBECONFIG (CRDs and flavors installed first)
+	@[ -n "$$KUBECONFIG" ] || { echo 'KUBECONFIG is not set: `make cluster-up`, then `eval "$$(cluster/local-cluster env)"`' >&2; exit 1; }
+	$(MVN) -q package -DskipTests
+	kubectl apply --server-side --force-conflicts -f crds/ -f deploy/hardware-flavors.yaml
+	java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=8081 -jar target/quarkus-app/quarkus-run.jar
+
 .PHONY: cluster-up
 cluster-up: ## Start the local control plane with its fake GPU nodes
 	cluster/local-cluster up
@@ -48,5 +55,5 @@ cluster-status: ## Is the local control plane answering?
 	cluster/local-cluster status
 
 .PHONY: demo
-demo: ## Bring the local cluster up and show what runs on it
+demo: ## The local cluster, the operator and the example Spaces, until Ctrl-C
 	@bash hack/demo.sh

@@ -6,9 +6,11 @@ import pytest
 
 yaml = pytest.importorskip("yaml")  # PyYAML comes with gradio
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
-SPACE_FIELDS = {"title", "sdk", "sdkVersion", "pythonVersion", "appFile", "appPort", "source", "hardware",
-                "sleepTime", "paused", "variables", "secrets", "storage", "startupTimeout", "domains"}
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLES = ROOT / "examples"
+# The Space's spec fields, as the committed CRD declares them.
+_CRD = yaml.safe_load((ROOT / "crds" / "spaces.spaceport.dev.yaml").read_text())
+SPACE_FIELDS = set(_CRD["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"])
 
 
 def documents(name):

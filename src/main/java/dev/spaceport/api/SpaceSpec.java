@@ -68,9 +68,6 @@ public class SpaceSpec {
     @JsonPropertyDescription("Secrets for the app, each from a key of a Kubernetes Secret in the Space's namespace: set as an environment variable and mounted read-only at /run/secrets/<name>.")
     private List<SpaceSecret> secrets;
 
-    @JsonPropertyDescription("A persistent volume mounted at /data (HF_HOME=/data/.huggingface), kept while the Space sleeps.")
-    private SpaceStorage storage;
-
     @Pattern(DURATION)
     @JsonPropertyDescription("How long the app may take to become healthy after it is scheduled before the Space is a RUNTIME_ERROR, e.g. 30m (the default) or 1h. Waiting for GPU capacity does not count.")
     private String startupTimeout;
@@ -173,14 +170,6 @@ public class SpaceSpec {
 
     public void setSecrets(List<SpaceSecret> secrets) {
         this.secrets = secrets;
-    }
-
-    public SpaceStorage getStorage() {
-        return storage;
-    }
-
-    public void setStorage(SpaceStorage storage) {
-        this.storage = storage;
     }
 
     public String getStartupTimeout() {

@@ -3,12 +3,12 @@ package dev.spaceport.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.spaceport.api.GpuSpec;
 import dev.spaceport.api.HardwareFlavor;
 import dev.spaceport.api.HardwareFlavorSpec;
 import dev.spaceport.api.Space;
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.LocalClusterResource;
+import dev.spaceport.testing.TestCluster;
 import dev.spaceport.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -32,7 +31,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -321,6 +319,25 @@ class SpaceOperatorIT {
                 && client.services().inNamespace(ns.name()).withName("doomed").get() == null
                 && client.network().v1().ingresses().inNamespace(ns.name()).withName("doomed").get() == null
                 && pods(client, ns, "doomed").isEmpty());
+    }
+
+    @Test
+    void everyExampleReachesRunning(KubernetesClient client, TestNamespace ns) throws Exception {
+        List<String> spaces = new java.util.ArrayList<>();
+        try (var files = java.nio.file.Files.list(TestCluster.repoRoot().resolve("examples"))) {
+            for (var file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                try (var in = java.nio.file.Files.newInputStream(file)) {
+                    for (HasMetadata object : client.load(in).items()) {
+                        client.resource(object).inNamespace(ns.name()).create();
+                        if (object.getKind().equals("Space")) {
+                            spaces.add(object.getMetadata().getName());
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(spaces).hasSizeGreaterThanOrEqualTo(3);
+        spaces.forEach(name -> awaitStage(client, ns, name, "RUNNING"));
     }
 
     private static Space awaitStage(KubernetesClient client, TestNamespace ns, String name, String stage) {
