@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,6 +21,7 @@ public class GpuSpec {
     @JsonPropertyDescription("GPU product as GPU feature discovery labels nodes (nvidia.com/gpu.product), e.g. NVIDIA-A10G; the pod is placed only on such nodes.")
     private String product;
 
+    @ValidationRule(value = "type(self) == int || isQuantity(self)", message = "must be a quantity, e.g. 4, 500m or 15Gi")
     @JsonPropertyDescription("Memory of one GPU, for UIs, e.g. 24Gi.")
     private Quantity memory;
 

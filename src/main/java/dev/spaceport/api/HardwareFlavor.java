@@ -1,5 +1,6 @@
 package dev.spaceport.api;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -19,4 +20,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "GPU", jsonPath = ".spec.gpu.product", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Default", jsonPath = ".spec.default", type = AdditionalPrinterColumn.Type.BOOLEAN)
 public class HardwareFlavor extends CustomResource<HardwareFlavorSpec, Void> {
+
+    @Override
+    @JsonPropertyDescription("The resources a Space's pod gets on this flavor and the nodes it may run on.")
+    public HardwareFlavorSpec getSpec() {
+        return super.getSpec();
+    }
 }

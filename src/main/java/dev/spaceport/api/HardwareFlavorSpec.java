@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
@@ -17,13 +18,16 @@ public class HardwareFlavorSpec {
     private String displayName;
 
     @Required
+    @ValidationRule(value = "type(self) == int || isQuantity(self)", message = "must be a quantity, e.g. 4, 500m or 15Gi")
     @JsonPropertyDescription("CPU the Space's container gets (request = limit), e.g. 4.")
     private Quantity cpu;
 
     @Required
+    @ValidationRule(value = "type(self) == int || isQuantity(self)", message = "must be a quantity, e.g. 4, 500m or 15Gi")
     @JsonPropertyDescription("Memory the Space's container gets (request = limit), e.g. 15Gi.")
     private Quantity memory;
 
+    @ValidationRule(value = "type(self) == int || isQuantity(self)", message = "must be a quantity, e.g. 4, 500m or 15Gi")
     @JsonPropertyDescription("Ephemeral disk the Space's container may use (request = limit), e.g. 50Gi.")
     private Quantity ephemeralStorage;
 

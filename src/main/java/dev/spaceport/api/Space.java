@@ -1,5 +1,6 @@
 package dev.spaceport.api;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -23,4 +24,16 @@ public class Space extends CustomResource<SpaceSpec, SpaceStatus> implements Nam
 
     public static final String GROUP = "spaceport.dev";
     public static final String VERSION = "v1alpha1";
+
+    @Override
+    @JsonPropertyDescription("What the Space runs and how: the user's intent. Spaceport never writes it.")
+    public SpaceSpec getSpec() {
+        return super.getSpec();
+    }
+
+    @Override
+    @JsonPropertyDescription("What Spaceport observed: the stage (the Hub's names), URL, hardware and conditions.")
+    public SpaceStatus getStatus() {
+        return super.getStatus();
+    }
 }

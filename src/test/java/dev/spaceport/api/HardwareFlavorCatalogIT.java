@@ -73,6 +73,26 @@ class HardwareFlavorCatalogIT {
     }
 
     @Test
+    void flavorWhoseResourcesAreNotQuantitiesIsRefusedNamingTheField(KubernetesClient client) {
+        GenericKubernetesResource flavor = client.getKubernetesSerialization().unmarshal("""
+                apiVersion: spaceport.dev/v1alpha1
+                kind: HardwareFlavor
+                metadata:
+                  name: not-a-quantity
+                spec:
+                  cpu: lots
+                  memory: 15Gi
+                """, GenericKubernetesResource.class);
+
+        var refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                io.fabric8.kubernetes.client.KubernetesClientException.class,
+                () -> client.resource(flavor).dryRun().create());
+
+        assertThat(refused).isNotNull();
+        assertThat(refused.getStatus().getMessage()).contains("spec.cpu: Invalid value: \"lots\": must be a quantity");
+    }
+
+    @Test
     void catalogHasTheHubsFlavorsAndExactlyOneDefault(KubernetesClient client) throws IOException {
         List<HardwareFlavor> flavors = typed(client);
 
