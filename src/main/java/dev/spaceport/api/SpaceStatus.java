@@ -37,6 +37,9 @@ public class SpaceStatus {
     @JsonPropertyDescription("When the Space went to sleep.")
     private String sleepingSince;
 
+    @JsonPropertyDescription("The last wake: when it was asked for, when the pod was Ready, how long it took.")
+    private LastWake lastWake;
+
     @JsonPropertyDescription("Ready (summary), Scheduled, Available, Sleeping.")
     private List<Condition> conditions = new ArrayList<>();
 
@@ -118,5 +121,13 @@ public class SpaceStatus {
 
     public void setConditions(List<Condition> conditions) {
         this.conditions = conditions;
+    }
+
+    public LastWake getLastWake() {
+        return lastWake;
+    }
+
+    public void setLastWake(LastWake lastWake) {
+        this.lastWake = lastWake;
     }
 }

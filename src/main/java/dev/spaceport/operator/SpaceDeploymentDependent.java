@@ -66,11 +66,11 @@ public class SpaceDeploymentDependent extends CRUDKubernetesDependentResource<De
 
     @Override
     protected Deployment desired(Space space, Context<Space> context) {
-        return build(space, SpaceReconciler.flavorOf(context), config);
+        return build(space, SpaceReconciler.flavorOf(context), SpaceReconciler.asleep(context), config);
     }
 
-    /** The desired Deployment: a pure function of the Space, its flavor and the configuration. */
-    public static Deployment build(Space space, HardwareFlavor flavor, SpaceportConfig config) {
+    /** The desired Deployment: a pure function of the Space, its flavor, whether it sleeps, and the configuration. */
+    public static Deployment build(Space space, HardwareFlavor flavor, boolean asleep, SpaceportConfig config) {
         PodTemplateSpec template = podTemplate(space, flavor, config);
         template.getMetadata().getAnnotations().put(SpaceLabels.TEMPLATE_HASH, hash(template));
         return new DeploymentBuilder()
@@ -80,7 +80,7 @@ public class SpaceDeploymentDependent extends CRUDKubernetesDependentResource<De
                 .withLabels(SpaceLabels.of(space))
                 .endMetadata()
                 .withNewSpec()
-                .withReplicas(Boolean.TRUE.equals(space.getSpec().getPaused()) ? 0 : 1)
+                .withReplicas(asleep || Boolean.TRUE.equals(space.getSpec().getPaused()) ? 0 : 1)
                 .withRevisionHistoryLimit(2)
                 .withNewSelector().withMatchLabels(SpaceLabels.selector(space)).endSelector()
                 // A new spec starts beside the serving pod (RUNNING_APP_STARTING), which goes once the new one is Ready.

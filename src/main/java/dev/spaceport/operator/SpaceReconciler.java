@@ -55,6 +55,7 @@ import java.util.stream.Collectors;
 public class SpaceReconciler implements Reconciler<Space> {
 
     static final String FLAVOR = "flavor";
+    static final String ASLEEP = "asleep";
     /** A missing Secret is not watched (watching every Secret would be costly): look again after this. */
     static final Duration SECRET_RECHECK = Duration.ofSeconds(30);
 
@@ -97,8 +98,12 @@ public class SpaceReconciler implements Reconciler<Space> {
             invalidMessage = missingSecrets(space, context).orElse(null);
             invalidReason = invalidMessage == null ? null : "SecretNotFound";
         }
+        Instant now = Instant.now();
+        SleepPolicy.Decision sleep = flavor.map(f -> SleepPolicy.decide(space, SleepPolicy.sleepTime(space, f), now))
+                .orElseGet(() -> SleepPolicy.decide(space, Optional.empty(), now));
         if (invalidReason == null) {
             context.managedWorkflowAndDependentResourceContext().put(FLAVOR, flavor.get());
+            context.managedWorkflowAndDependentResourceContext().put(ASLEEP, sleep.asleep());
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         }
 
@@ -107,7 +112,7 @@ public class SpaceReconciler implements Reconciler<Space> {
                 context.getSecondaryResource(Deployment.class).orElse(null),
                 new ArrayList<>(context.getSecondaryResources(Pod.class)),
                 SpaceHosts.host(space, config), SpaceHosts.url(space, config),
-                startupTimeout(space), Instant.now());
+                startupTimeout(space), sleep, now);
         var result = SpaceStatusCalculator.compute(observation);
         recordTransition(space, result.status());
 
@@ -128,6 +133,10 @@ public class SpaceReconciler implements Reconciler<Space> {
     /** The flavor the workflow's dependents build for; put there by {@link #reconcile}. */
     static HardwareFlavor flavorOf(Context<Space> context) {
         return context.managedWorkflowAndDependentResourceContext().getMandatory(FLAVOR, HardwareFlavor.class);
+    }
+
+    static boolean asleep(Context<Space> context) {
+        return context.managedWorkflowAndDependentResourceContext().getMandatory(ASLEEP, Boolean.class);
     }
 
     /** Names the secrets the pod could not start without; never reads out a value. */
@@ -164,6 +173,11 @@ public class SpaceReconciler implements Reconciler<Space> {
     }
 
     private void recordTransition(Space space, SpaceStatus next) {
+        var wake = next.getLastWake();
+        var previousWake = space.getStatus() == null ? null : space.getStatus().getLastWake();
+        if (wake != null && wake.getSeconds() != null && (previousWake == null || previousWake.getSeconds() == null)) {
+            events.normal(space, "Woke", String.format("Woke in %.1f s after a visitor's request", wake.getSeconds()));
+        }
         String before = space.getStatus() == null ? null : space.getStatus().getStage();
         if (next.getStage().equals(before)) {
             return;

@@ -1,6 +1,7 @@
 package dev.spaceport.operator;
 
 import dev.spaceport.api.HardwareStatus;
+import dev.spaceport.api.LastWake;
 import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceStatus;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -28,6 +29,7 @@ public final class SpaceStatusCalculator {
     public static final String READY = "Ready";
     public static final String SCHEDULED = "Scheduled";
     public static final String AVAILABLE = "Available";
+    public static final String SLEEPING = "Sleeping";
 
     /** Container waiting reasons a kubelet reports when the app cannot start; each is a RUNTIME_ERROR. */
     private static final Set<String> FAILED_WAITING = Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull",
@@ -39,10 +41,11 @@ public final class SpaceStatusCalculator {
      * @param requestedHardware the flavor asked for (or the default's name)
      * @param deployment     the Space's Deployment as observed, or null
      * @param pods           the Space's pods as observed
+     * @param sleep          whether the Space sleeps now ({@link SleepPolicy})
      */
     public record Observation(Space space, String invalidReason, String invalidMessage, String requestedHardware,
                               Deployment deployment, List<Pod> pods, String host, String url,
-                              Duration startupTimeout, Instant now) {
+                              Duration startupTimeout, SleepPolicy.Decision sleep, Instant now) {
     }
 
     /** The status, and when to look again if nothing else happens first (a startup deadline). */
@@ -78,6 +81,10 @@ public final class SpaceStatusCalculator {
             stage = Stage.PAUSED;
             reason = "Paused";
             message = "Paused by its owner; visitors do not wake it";
+        } else if (o.sleep().asleep()) {
+            stage = Stage.SLEEPING;
+            reason = "Sleeping";
+            message = "Asleep since " + o.sleep().sleepingSince() + " for want of visitors; the next visitor wakes it";
         } else if (current != null && isReady(current)) {
             stage = Stage.RUNNING;
             reason = "Running";
@@ -116,6 +123,9 @@ public final class SpaceStatusCalculator {
                 }
             }
         }
+        if (o.sleep().sleepAfter().isPresent() && (recheck == null || o.sleep().sleepAfter().get().compareTo(recheck) < 0)) {
+            recheck = o.sleep().sleepAfter().get();
+        }
 
         SpaceStatus status = new SpaceStatus();
         status.setObservedGeneration(generation);
@@ -126,21 +136,48 @@ public final class SpaceStatusCalculator {
         status.setHardware(new HardwareStatus(o.requestedHardware(),
                 serving.stream().filter(p -> p == current).findFirst().or(() -> serving.stream().findFirst())
                         .map(p -> label(p, SpaceLabels.HARDWARE)).orElse(null)));
-        status.setLastActivityTime(previous.getLastActivityTime());
-        status.setWakeRequestedAt(previous.getWakeRequestedAt());
-        status.setSleepingSince(previous.getSleepingSince());
+        // lastActivityTime and wakeRequestedAt belong to the gateway's field manager: never written here.
+        status.setSleepingSince(o.sleep().sleepingSince());
+        status.setLastWake(lastWake(previous, o.sleep(), stage, current, o.now()));
 
         List<Condition> conditions = new ArrayList<>();
         conditions.add(condition(READY, stage == Stage.RUNNING ? "True" : "False", reason, message));
-        conditions.add(scheduled(current, paused));
+        conditions.add(scheduled(current, paused, o.sleep().asleep()));
         conditions.add(serving.isEmpty()
                 ? condition(AVAILABLE, "False", "NoReadyPod", "No pod of the Space is ready to serve")
                 : condition(AVAILABLE, "True", "PodReady", "Pod " + serving.get(0).getMetadata().getName() + " serves"));
+        conditions.add(o.sleep().asleep()
+                ? condition(SLEEPING, "True", "Idle", "No visitor for the Space's sleep time; its pod and hardware are released")
+                : condition(SLEEPING, "False", "Awake", "The Space is awake"));
         status.setConditions(keepTransitionTimes(conditions, previous.getConditions(), generation, o.now()));
         return new Result(status, Optional.ofNullable(recheck));
     }
 
-    private static Condition scheduled(Pod current, boolean paused) {
+    /** A wake is recorded when it is asked for, and completed when the woken pod is Ready. */
+    private static LastWake lastWake(SpaceStatus previous, SleepPolicy.Decision sleep, Stage stage, Pod current, Instant now) {
+        if (sleep.wokeNow()) {
+            LastWake wake = new LastWake();
+            wake.setRequestedAt(previous.getWakeRequestedAt());
+            return wake;
+        }
+        LastWake wake = previous.getLastWake();
+        if (wake == null || wake.getReadyAt() != null || wake.getRequestedAt() == null || stage != Stage.RUNNING) {
+            return wake;
+        }
+        Instant readyAt = Optional.ofNullable(current).flatMap(p -> condition(p, "Ready"))
+                .map(c -> Instant.parse(c.getLastTransitionTime())).orElse(now);
+        Instant requestedAt = Instant.parse(wake.getRequestedAt());
+        LastWake done = new LastWake();
+        done.setRequestedAt(wake.getRequestedAt());
+        done.setReadyAt(readyAt.toString());
+        done.setSeconds(Math.max(0, Duration.between(requestedAt, readyAt).toMillis()) / 1000.0);
+        return done;
+    }
+
+    private static Condition scheduled(Pod current, boolean paused, boolean asleep) {
+        if (current == null && asleep) {
+            return condition(SCHEDULED, "False", "Sleeping", "No pod runs while the Space sleeps");
+        }
         if (current == null) {
             return paused ? condition(SCHEDULED, "False", "Paused", "No pod runs while the Space is paused")
                     : condition(SCHEDULED, "Unknown", "NoPod", "The Space's pod does not exist yet");

@@ -38,7 +38,7 @@ class SpaceDeploymentDependentTest {
     }
 
     private static Deployment build(Space space, HardwareFlavor flavor) {
-        return SpaceDeploymentDependent.build(space, flavor, TestConfig.defaults());
+        return SpaceDeploymentDependent.build(space, flavor, false, TestConfig.defaults());
     }
 
     private static Container app(Deployment d) {
@@ -145,6 +145,13 @@ class SpaceDeploymentDependentTest {
         assertThat(build(space, cpuBasic()).getSpec().getReplicas()).isEqualTo(1);
         space.getSpec().setPaused(true);
         assertThat(build(space, cpuBasic()).getSpec().getReplicas()).isZero();
+    }
+
+    @Test
+    void sleepingSpaceHasNoReplicas() {
+        Space space = TestSpaces.gradio("team", "demo", null);
+        assertThat(SpaceDeploymentDependent.build(space, cpuBasic(), true, TestConfig.defaults()).getSpec().getReplicas())
+                .isZero();
     }
 
     @Test

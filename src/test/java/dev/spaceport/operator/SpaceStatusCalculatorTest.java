@@ -58,10 +58,57 @@ class SpaceStatusCalculatorTest {
         return compute(null, pods, NOW);
     }
 
+    private static final SleepPolicy.Decision AWAKE = new SleepPolicy.Decision(false, null, false, java.util.Optional.empty());
+
     private SpaceStatusCalculator.Result compute(String invalidReason, List<Pod> pods, Instant now) {
+        return compute(invalidReason, pods, now, AWAKE);
+    }
+
+    private SpaceStatusCalculator.Result compute(String invalidReason, List<Pod> pods, Instant now, SleepPolicy.Decision sleep) {
         return SpaceStatusCalculator.compute(new SpaceStatusCalculator.Observation(space, invalidReason,
                 invalidReason == null ? null : "unknown hardware flavor x", "a10g-small", deployment(), pods,
-                "team-demo.spaces.localhost", "http://team-demo.spaces.localhost/", Duration.ofMinutes(30), now));
+                "team-demo.spaces.localhost", "http://team-demo.spaces.localhost/", Duration.ofMinutes(30), sleep, now));
+    }
+
+    @Test
+    void sleepingSpaceIsSleepingAndSaysSo() {
+        var asleep = new SleepPolicy.Decision(true, NOW.minusSeconds(5).toString(), false, java.util.Optional.empty());
+        SpaceStatus status = compute(null, List.of(), NOW, asleep).status();
+        assertThat(status.getStage()).isEqualTo("SLEEPING");
+        assertThat(status.getSleepingSince()).isEqualTo(NOW.minusSeconds(5).toString());
+        assertThat(conditions(status)).containsEntry("Sleeping", "True/Idle").containsEntry("Ready", "False/Sleeping")
+                .containsEntry("Scheduled", "False/Sleeping");
+    }
+
+    @Test
+    void wakeIsRecordedWhenAskedAndCompletedWhenThePodIsReady() {
+        SpaceStatus asleep = new SpaceStatus();
+        asleep.setStage("SLEEPING");
+        asleep.setSleepingSince(NOW.minusSeconds(600).toString());
+        asleep.setWakeRequestedAt(NOW.toString());
+        space.setStatus(asleep);
+        var woke = new SleepPolicy.Decision(false, null, true, java.util.Optional.empty());
+        SpaceStatus waking = compute(null, List.of(), NOW, woke).status();
+        assertThat(waking.getStage()).isEqualTo("APP_STARTING");
+        assertThat(waking.getLastWake().getRequestedAt()).isEqualTo(NOW.toString());
+        assertThat(waking.getLastWake().getReadyAt()).isNull();
+        assertThat(waking.getSleepingSince()).isNull();
+
+        space.setStatus(waking);
+        Pod ready = pod("p", CURRENT, NOW.plusSeconds(1), true).build();
+        ready.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow()
+                .setLastTransitionTime(NOW.plusMillis(2500).toString());
+        SpaceStatus running = compute(null, List.of(ready), NOW.plusSeconds(3), AWAKE).status();
+        assertThat(running.getStage()).isEqualTo("RUNNING");
+        assertThat(running.getLastWake().getReadyAt()).isEqualTo(NOW.plusMillis(2500).toString());
+        assertThat(running.getLastWake().getSeconds()).isEqualTo(2.5);
+    }
+
+    @Test
+    void sleepDeadlineIsWhenToLookAgain() {
+        var awakeForAnHour = new SleepPolicy.Decision(false, null, false, java.util.Optional.of(Duration.ofMinutes(60)));
+        var result = compute(null, List.of(pod("p", CURRENT, NOW.minusSeconds(30), true).build()), NOW, awakeForAnHour);
+        assertThat(result.recheckAfter()).contains(Duration.ofMinutes(60));
     }
 
     private static Map<String, String> conditions(SpaceStatus status) {

@@ -1,0 +1,70 @@
+package dev.spaceport.operator;
+
+import dev.spaceport.api.HardwareFlavor;
+import dev.spaceport.api.Space;
+import dev.spaceport.api.SpaceStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * When a Space sleeps and wakes (ARCHITECTURE §4, flows 4 and 5). Pure: the clock is an input.
+ * A RUNNING Space sleeps once {@code sleepTime} has passed since its last visitor (or since it became
+ * Ready, if none came); a sleeping Space wakes when the gateway asks after it fell asleep.
+ */
+public final class SleepPolicy {
+
+    /**
+     * @param asleep         whether the Space should have no pod now
+     * @param sleepingSince  status.sleepingSince to write (null when awake)
+     * @param wokeNow        this decision wakes the Space (a wake request came after it fell asleep)
+     * @param sleepAfter     how long until it falls asleep if no visitor comes (empty: not scheduled)
+     */
+    public record Decision(boolean asleep, String sleepingSince, boolean wokeNow, Optional<Duration> sleepAfter) {
+    }
+
+    private SleepPolicy() {
+    }
+
+    /** spec.sleepTime, else the flavor's defaultSleepTime, else never. */
+    public static Optional<Duration> sleepTime(Space space, HardwareFlavor flavor) {
+        String value = space.getSpec().getSleepTime() != null ? space.getSpec().getSleepTime()
+                : flavor.getSpec().getDefaultSleepTime() != null ? flavor.getSpec().getDefaultSleepTime() : "never";
+        return Durations.parse(value);
+    }
+
+    public static Decision decide(Space space, Optional<Duration> sleepTime, Instant now) {
+        SpaceStatus status = Optional.ofNullable(space.getStatus()).orElseGet(SpaceStatus::new);
+        Instant sleepingSince = instant(status.getSleepingSince());
+        Instant wakeRequestedAt = instant(status.getWakeRequestedAt());
+        if (sleepingSince != null) {
+            if (wakeRequestedAt != null && wakeRequestedAt.isAfter(sleepingSince)) {
+                return new Decision(false, null, true, Optional.empty());
+            }
+            return new Decision(true, status.getSleepingSince(), false, Optional.empty());
+        }
+        boolean running = Stage.RUNNING.name().equals(status.getStage());
+        if (sleepTime.isEmpty() || !running || Boolean.TRUE.equals(space.getSpec().getPaused())) {
+            return new Decision(false, null, false, Optional.empty());
+        }
+        Instant idleSince = Stream.of(instant(status.getLastActivityTime()), wakeRequestedAt, readySince(status))
+                .filter(t -> t != null).max(Instant::compareTo).orElse(now);
+        Instant sleepAt = idleSince.plus(sleepTime.get());
+        if (!now.isBefore(sleepAt)) {
+            return new Decision(true, now.toString(), false, Optional.empty());
+        }
+        return new Decision(false, null, false, Optional.of(Duration.between(now, sleepAt)));
+    }
+
+    private static Instant readySince(SpaceStatus status) {
+        return status.getConditions() == null ? null : status.getConditions().stream()
+                .filter(c -> SpaceStatusCalculator.READY.equals(c.getType()) && "True".equals(c.getStatus()))
+                .map(Condition::getLastTransitionTime).map(SleepPolicy::instant).findFirst().orElse(null);
+    }
+
+    static Instant instant(String value) {
+        return value == null ? null : Instant.parse(value);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.spaceport.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spaceport.api.Space;
+import dev.spaceport.api.SpaceStatus;
+import dev.spaceport.testing.ClusterExtension;
+import dev.spaceport.testing.LocalClusterResource;
+import dev.spaceport.testing.TestNamespace;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Flows 4 and 5 of ARCHITECTURE §4 on the operator's side: an idle Space sleeps and frees its GPU; a
+ * wake request (written here as the gateway writes it, under its own field manager) wakes it.
+ */
+@QuarkusTest
+@QuarkusTestResource(LocalClusterResource.class)
+@ExtendWith(ClusterExtension.class)
+class SpaceSleepIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void idleSpaceSleepsReleasingItsPodAndGpuAndAWakeRequestBringsItBack(KubernetesClient client, TestNamespace ns) {
+        Space space = TestSpaces.gradio(ns.name(), "dozer", "t4-small");
+        space.getSpec().setSleepTime("5s");
+        client.resource(space).create();
+        awaitStage(client, ns, "dozer", "RUNNING");
+        String node = pods(client, ns).get(0).getSpec().getNodeName();
+
+        Space asleep = awaitStage(client, ns, "dozer", "SLEEPING");
+        assertThat(asleep.getStatus().getSleepingSince()).isNotNull();
+        assertThat(condition(asleep, "Sleeping")).isEqualTo("True");
+        await().atMost(WAIT).until(() -> pods(client, ns).isEmpty());
+        assertThat(client.apps().deployments().inNamespace(ns.name()).withName("dozer").get().getSpec().getReplicas()).isZero();
+        assertThat(gpusInUse(client, node)).isZero();
+
+        Instant requested = Instant.now();
+        requestWake(client, ns, "dozer", requested);
+
+        Space awake = awaitStage(client, ns, "dozer", "RUNNING");
+        assertThat(awake.getStatus().getSleepingSince()).isNull();
+        Space woken = await().atMost(WAIT).until(() -> space(client, ns, "dozer"),
+                s -> s.getStatus().getLastWake() != null && s.getStatus().getLastWake().getSeconds() != null);
+        assertThat(woken.getStatus().getLastWake().getRequestedAt()).isEqualTo(requested.toString());
+        assertThat(woken.getStatus().getLastWake().getSeconds()).isBetween(0.0, 30.0);
+        assertThat(client.v1().events().inNamespace(ns.name()).list().getItems())
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Woke"));
+    }
+
+    @Test
+    void wakeRequestDoesNotWakeAPausedSpace(KubernetesClient client, TestNamespace ns) {
+        Space space = TestSpaces.gradio(ns.name(), "held", "cpu-basic");
+        space.getSpec().setPaused(true);
+        client.resource(space).create();
+        awaitStage(client, ns, "held", "PAUSED");
+
+        requestWake(client, ns, "held", Instant.now());
+
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+                .until(() -> pods(client, ns).isEmpty() && "PAUSED".equals(space(client, ns, "held").getStatus().getStage()));
+    }
+
+    /** What the gateway does when a visitor comes: its own field manager owns status.wakeRequestedAt. */
+    private static void requestWake(KubernetesClient client, TestNamespace ns, String name, Instant at) {
+        Space patch = new Space();
+        patch.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns.name()).build());
+        SpaceStatus status = new SpaceStatus();
+        status.setConditions(null);
+        status.setWakeRequestedAt(at.toString());
+        patch.setStatus(status);
+        client.resource(patch).subresource("status").patch(new PatchContext.Builder()
+                .withPatchType(PatchType.SERVER_SIDE_APPLY).withFieldManager("spaceport-gateway").withForce(true).build(), patch);
+    }
+
+    private static long gpusInUse(KubernetesClient client, String node) {
+        return client.pods().inAnyNamespace().withField("spec.nodeName", node).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .flatMap(p -> p.getSpec().getContainers().stream())
+                .filter(c -> c.getResources().getLimits() != null && c.getResources().getLimits().containsKey("nvidia.com/gpu"))
+                .count();
+    }
+
+    private static Space awaitStage(KubernetesClient client, TestNamespace ns, String name, String stage) {
+        return await("stage " + stage + " of " + name).atMost(WAIT).until(() -> space(client, ns, name),
+                s -> s != null && s.getStatus() != null && stage.equals(s.getStatus().getStage()));
+    }
+
+    private static Space space(KubernetesClient client, TestNamespace ns, String name) {
+        return client.resources(Space.class).inNamespace(ns.name()).withName(name).get();
+    }
+
+    private static List<Pod> pods(KubernetesClient client, TestNamespace ns) {
+        return client.pods().inNamespace(ns.name()).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    }
+
+    private static String condition(Space space, String type) {
+        return space.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+                .orElseThrow().getStatus();
+    }
+}
