@@ -16,7 +16,7 @@ public class GitSource {
     @JsonPropertyDescription("Branch, tag or commit to run. Defaults to the repository's default branch.")
     private String revision;
 
-    @JsonPropertyDescription("Name of a Secret in the Space's namespace with keys username and password (or token) for a private repository.")
+    @JsonPropertyDescription("Name of a Secret in the Space's namespace with keys username and password (a token goes in password) for a private repository.")
     private String credentialsSecret;
 
     public String getUrl() {

@@ -17,8 +17,8 @@ import java.util.Map;
 public class SpaceSpec {
 
     /** A duration such as 15m, 1h30m or 2d. */
-    public static final String DURATION = "^([0-9]+(s|m|h|d))+$";
-    public static final String DURATION_OR_NEVER = "^(never|([0-9]+(s|m|h|d))+)$";
+    public static final String DURATION = "^([0-9]{1,5}(s|m|h|d)){1,4}$";
+    public static final String DURATION_OR_NEVER = "^(never|([0-9]{1,5}(s|m|h|d)){1,4})$";
     public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
     public static final String HOSTNAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
     public static final String ENV_NAME = "^[A-Za-z_][A-Za-z0-9_]*$";

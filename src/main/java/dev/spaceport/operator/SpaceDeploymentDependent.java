@@ -171,12 +171,18 @@ public class SpaceDeploymentDependent extends CRUDKubernetesDependentResource<De
                 .build();
     }
 
-    /** The kubelet gives the app startupTimeout to accept connections on appPort. */
-    private static Probe startupProbe(SpaceSpec spec) {
-        Duration timeout = spec.getStartupTimeout() == null ? DEFAULT_STARTUP_TIMEOUT
+    /** spec.startupTimeout, 30m by default (the Hub's startup_duration_timeout). */
+    public static Duration startupTimeout(SpaceSpec spec) {
+        return spec.getStartupTimeout() == null ? DEFAULT_STARTUP_TIMEOUT
                 : Durations.parse(spec.getStartupTimeout()).orElse(DEFAULT_STARTUP_TIMEOUT);
-        int failures = (int) Math.max(1, (timeout.getSeconds() + STARTUP_PROBE_PERIOD_SECONDS - 1) / STARTUP_PROBE_PERIOD_SECONDS);
-        return tcpProbe(appPort(spec), STARTUP_PROBE_PERIOD_SECONDS, failures);
+    }
+
+    /** The kubelet gives the app startupTimeout (rounded up to whole probe periods) to accept connections. */
+    private static Probe startupProbe(SpaceSpec spec) {
+        long seconds = Math.max(1, startupTimeout(spec).getSeconds());
+        int period = (int) Math.min(STARTUP_PROBE_PERIOD_SECONDS, seconds);
+        int failures = (int) Math.min(Integer.MAX_VALUE, (seconds + period - 1) / period);
+        return tcpProbe(appPort(spec), period, failures);
     }
 
     private static Probe tcpProbe(int port, int periodSeconds, int failureThreshold) {
@@ -260,6 +266,11 @@ public class SpaceDeploymentDependent extends CRUDKubernetesDependentResource<De
                 .withName("git-clone")
                 .withImage(config.runtime().gitImage())
                 .withEnv(env)
+                // A namespace's LimitRange or quota refuses containers without resources.
+                .withNewResources()
+                .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")))
+                .withLimits(Map.of("cpu", new Quantity("1"), "memory", new Quantity("512Mi")))
+                .endResources()
                 .withNewSecurityContext()
                 .withAllowPrivilegeEscalation(false)
                 .withNewCapabilities().withDrop("ALL").endCapabilities()

@@ -9,7 +9,7 @@ import dev.spaceport.config.SpaceportConfig;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -112,18 +112,20 @@ public class SpaceReconciler implements Reconciler<Space> {
                 context.getSecondaryResource(Deployment.class).orElse(null),
                 new ArrayList<>(context.getSecondaryResources(Pod.class)),
                 SpaceHosts.host(space, config), SpaceHosts.url(space, config),
-                startupTimeout(space), sleep, now);
+                SpaceDeploymentDependent.startupTimeout(space.getSpec()), sleep, now);
         var result = SpaceStatusCalculator.compute(observation);
         recordTransition(space, result.status());
 
         Optional<Duration> recheck = "SecretNotFound".equals(invalidReason) ? Optional.of(SECRET_RECHECK)
                 : result.recheckAfter();
         UpdateControl<Space> control;
-        if (sameOperatorFields(space.getStatus(), result.status())) {
+        if (sameOperatorFields(context, space.getStatus(), result.status())) {
             control = UpdateControl.noUpdate();
         } else {
+            // Name and namespace only: a resourceVersion would turn a concurrent gateway write into a conflict.
             Space patch = new Space();
-            patch.setMetadata(space.getMetadata());
+            patch.setMetadata(new ObjectMetaBuilder().withName(space.getMetadata().getName())
+                    .withNamespace(space.getMetadata().getNamespace()).build());
             patch.setStatus(result.status());
             control = UpdateControl.patchStatus(patch);
         }
@@ -162,14 +164,7 @@ public class SpaceReconciler implements Reconciler<Space> {
     }
 
     private static boolean hasKey(Secret secret, String key) {
-        return (secret.getData() != null && secret.getData().containsKey(key))
-                || (secret.getStringData() != null && secret.getStringData().containsKey(key));
-    }
-
-    private static Duration startupTimeout(Space space) {
-        String value = space.getSpec().getStartupTimeout();
-        return value == null ? SpaceDeploymentDependent.DEFAULT_STARTUP_TIMEOUT
-                : Durations.parse(value).orElse(SpaceDeploymentDependent.DEFAULT_STARTUP_TIMEOUT);
+        return secret.getData() != null && secret.getData().containsKey(key);
     }
 
     private void recordTransition(Space space, SpaceStatus next) {
@@ -178,25 +173,33 @@ public class SpaceReconciler implements Reconciler<Space> {
         if (wake != null && wake.getSeconds() != null && (previousWake == null || previousWake.getSeconds() == null)) {
             events.normal(space, "Woke", String.format("Woke in %.1f s after a visitor's request", wake.getSeconds()));
         }
-        String before = space.getStatus() == null ? null : space.getStatus().getStage();
-        if (next.getStage().equals(before)) {
+        // A transition is a new stage, or a new reason within it (Starting -> InsufficientCapacity).
+        String before = space.getStatus() == null ? null : space.getStatus().getStage() + "/" + readyReason(space.getStatus());
+        String after = next.getStage() + "/" + readyReason(next);
+        if (after.equals(before)) {
             return;
         }
         Stage stage = Stage.valueOf(next.getStage());
-        if (stage.isError()) {
+        if (stage.isError() || "InsufficientCapacity".equals(readyReason(next))) {
             events.warning(space, stage.reason(), next.getMessage());
         } else {
             events.normal(space, stage.reason(), next.getMessage());
         }
     }
 
+    private static String readyReason(SpaceStatus status) {
+        return status.getConditions() == null ? null : status.getConditions().stream()
+                .filter(c -> SpaceStatusCalculator.READY.equals(c.getType())).map(c -> c.getReason()).findFirst().orElse(null);
+    }
+
     /** Status fields the gateway writes (activity, wake requests) are its own and not compared here. */
-    private static boolean sameOperatorFields(SpaceStatus current, SpaceStatus next) {
+    private static boolean sameOperatorFields(Context<Space> context, SpaceStatus current, SpaceStatus next) {
         if (current == null) {
             return false;
         }
-        ObjectNode a = Serialization.jsonMapper().valueToTree(current);
-        ObjectNode b = Serialization.jsonMapper().valueToTree(next);
+        var serialization = context.getClient().getKubernetesSerialization();
+        ObjectNode a = serialization.convertValue(current, ObjectNode.class);
+        ObjectNode b = serialization.convertValue(next, ObjectNode.class);
         for (String gatewayField : List.of("lastActivityTime", "wakeRequestedAt")) {
             a.remove(gatewayField);
             b.remove(gatewayField);

@@ -90,18 +90,25 @@ public final class SpaceStatusCalculator {
             reason = "Running";
             message = "Running";
         } else {
-            Optional<String[]> failure = Optional.ofNullable(current).flatMap(SpaceStatusCalculator::failure);
+            Optional<Failure> failure = Optional.ofNullable(current).flatMap(SpaceStatusCalculator::failure);
             Optional<PodCondition> unschedulable = Optional.ofNullable(current)
                     .flatMap(p -> condition(p, "PodScheduled"))
                     .filter(c -> "False".equals(c.getStatus()));
             Optional<Instant> scheduledAt = Optional.ofNullable(current).flatMap(p -> condition(p, "PodScheduled"))
                     .filter(c -> "True".equals(c.getStatus()))
                     .map(c -> Instant.parse(c.getLastTransitionTime()));
-            Instant deadline = scheduledAt.map(t -> t.plus(o.startupTimeout())).orElse(null);
+            // The startup budget covers the first start only: a pod whose app once started and now
+            // fails its readiness probe is unhealthy, not slow to start.
+            boolean started = current != null && hasStarted(current);
+            Instant deadline = started ? null : scheduledAt.map(t -> t.plus(o.startupTimeout())).orElse(null);
             if (failure.isPresent()) {
                 stage = Stage.RUNTIME_ERROR;
-                reason = failure.get()[0];
-                message = failure.get()[1];
+                reason = failure.get().reason();
+                message = failure.get().message();
+            } else if (started && serving.isEmpty()) {
+                stage = Stage.RUNTIME_ERROR;
+                reason = "Unhealthy";
+                message = "The app started but no longer answers its readiness probe";
             } else if (deadline != null && !o.now().isBefore(deadline)) {
                 stage = Stage.RUNTIME_ERROR;
                 reason = "StartupTimeout";
@@ -192,8 +199,19 @@ public final class SpaceStatusCalculator {
         return condition(SCHEDULED, "Unknown", "Pending", "The scheduler has not placed the pod yet");
     }
 
-    /** {reason, message} when the current pod cannot run: crash loop, image pull error, bad config. */
-    private static Optional<String[]> failure(Pod pod) {
+    /** Why the current pod cannot run, in a Ready condition's words. */
+    private record Failure(String reason, String message) {
+    }
+
+    /** Whether the kubelet has seen the app start (its startup probe passed) in every container. */
+    private static boolean hasStarted(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null
+                && !pod.getStatus().getContainerStatuses().isEmpty()
+                && pod.getStatus().getContainerStatuses().stream().allMatch(cs -> Boolean.TRUE.equals(cs.getStarted()));
+    }
+
+    /** The current pod cannot run: crash loop, image pull error, bad config. */
+    private static Optional<Failure> failure(Pod pod) {
         if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
             return Optional.empty();
         }
@@ -207,12 +225,11 @@ public final class SpaceStatusCalculator {
                 String why = "OOMKilled".equals(terminated.getReason()) ? "OOMKilled"
                         : "Exit code " + terminated.getExitCode();
                 String last = terminated.getMessage() == null ? "" : ": " + terminated.getMessage().strip();
-                return Optional.of(new String[] {
-                    "OOMKilled".equals(terminated.getReason()) ? "OOMKilled" : waiting.getReason(),
-                    "The app failed to start (" + why + ", restarted " + cs.getRestartCount() + " times)" + last });
+                return Optional.of(new Failure("OOMKilled".equals(terminated.getReason()) ? "OOMKilled" : waiting.getReason(),
+                        "The app failed to start (" + why + ", restarted " + cs.getRestartCount() + " times)" + last));
             }
-            return Optional.of(new String[] {waiting.getReason(),
-                waiting.getReason() + (waiting.getMessage() == null ? "" : ": " + waiting.getMessage())});
+            return Optional.of(new Failure(waiting.getReason(),
+                    waiting.getReason() + (waiting.getMessage() == null ? "" : ": " + waiting.getMessage())));
         }
         return Optional.empty();
     }

@@ -83,6 +83,9 @@ class GpuSchedulingIT {
     private static int freeGpus(KubernetesClient client, String product) {
         List<Node> nodes = client.nodes().withLabel("nvidia.com/gpu.product", product).list().getItems();
         Set<String> names = nodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
+        // Earlier tests' pods may still be leaving; count once they are gone.
+        await().atMost(WAIT).until(() -> client.pods().inAnyNamespace().list().getItems().stream()
+                .noneMatch(p -> names.contains(p.getSpec().getNodeName()) && p.getMetadata().getDeletionTimestamp() != null));
         int total = nodes.stream().mapToInt(GpuSchedulingIT::gpus).sum();
         int used = client.pods().inAnyNamespace().list().getItems().stream()
                 .filter(p -> names.contains(p.getSpec().getNodeName()))

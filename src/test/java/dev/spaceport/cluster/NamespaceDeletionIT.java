@@ -19,9 +19,8 @@ class NamespaceDeletionIT {
     @Test
     void deletingANamespaceWithRunningObjectsCompletes() {
         KubernetesClient client = TestCluster.get().client();
-        String ns = "namespace-deletion-it";
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-                .createOr(existing -> existing.update());
+        String ns = "namespace-deletion-it-" + Long.toString(System.nanoTime() % 1_000_000, 36);
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
         client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("config")

@@ -22,8 +22,11 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +46,17 @@ class SpaceOperatorIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String SECRET_VALUE = "hf_test_value_never_shown";
+
+    /** The operator's own meters (JOSDK's reconcile metrics, bound by quarkus-operator-sdk). */
+    @Inject
+    MeterRegistry meters;
+
+    /** Reconciles started for the Spaces of one namespace (JOSDK tags its meters per resource). */
+    private double reconcilesStarted(TestNamespace ns) {
+        return meters.find("operator.sdk.reconciliations.started").counters().stream()
+                .filter(c -> c.getId().getTags().stream().anyMatch(t -> t.getValue().equals(ns.name())))
+                .mapToDouble(Counter::count).sum();
+    }
 
     @Test
     void a10gSpaceRunsOnAnA10gNodeWithOneGpuTheHubEnvAndItsSecret(KubernetesClient client, TestNamespace ns) {
@@ -114,6 +128,7 @@ class SpaceOperatorIT {
         String spaceVersion = space(client, ns, "steady").getMetadata().getResourceVersion();
 
         // A change to the Space's flavor object makes the operator reconcile every Space on it.
+        double reconcilesBefore = reconcilesStarted(ns);
         Instant end = Instant.now().plusSeconds(30);
         int touch = 0;
         while (Instant.now().isBefore(end)) {
@@ -126,6 +141,7 @@ class SpaceOperatorIT {
             await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
         }
 
+        assertThat(reconcilesStarted(ns) - reconcilesBefore).as("reconciles during the 30 s").isGreaterThanOrEqualTo(touch / 2.0);
         assertThat(ownedResourceVersions(client, ns, "steady")).isEqualTo(before);
         assertThat(space(client, ns, "steady").getMetadata().getResourceVersion()).isEqualTo(spaceVersion);
     }
@@ -256,6 +272,28 @@ class SpaceOperatorIT {
                 .contains("Exit code 1");
         assertThat(reason(space, "Ready")).isEqualTo("CrashLoopBackOff");
         assertThat(events(client, ns)).contains("RuntimeError");
+    }
+
+    @Test
+    void imagePullErrorIsARuntimeErrorNamingTheImage(KubernetesClient client, TestNamespace ns) {
+        client.resource(TestSpaces.annotated(TestSpaces.gradio(ns.name(), "unpullable", "cpu-basic"),
+                Map.of("spaceport.dev/test-behaviour", "image-pull-error"))).create();
+
+        Space space = awaitStage(client, ns, "unpullable", "RUNTIME_ERROR");
+
+        assertThat(reason(space, "Ready")).isEqualTo("ImagePullBackOff");
+        assertThat(space.getStatus().getMessage()).contains(TestSpaces.IMAGE);
+    }
+
+    @Test
+    void oomKilledAppIsARuntimeErrorSayingSo(KubernetesClient client, TestNamespace ns) {
+        client.resource(TestSpaces.annotated(TestSpaces.gradio(ns.name(), "hungry", "cpu-basic"),
+                Map.of("spaceport.dev/test-behaviour", "oomkilled"))).create();
+
+        Space space = awaitStage(client, ns, "hungry", "RUNTIME_ERROR");
+
+        assertThat(reason(space, "Ready")).isEqualTo("OOMKilled");
+        assertThat(space.getStatus().getMessage()).contains("OOMKilled");
     }
 
     @Test

@@ -163,6 +163,18 @@ class SpaceStatusCalculatorTest {
     }
 
     @Test
+    void podWhoseAppStartedAndThenStoppedAnsweringIsUnhealthyNotAStartupTimeout() {
+        Pod unhealthy = pod("p", CURRENT, NOW.minus(Duration.ofHours(2)), false).editStatus()
+                .withContainerStatuses(new ContainerStatusBuilder().withName("app").withStarted(true).withReady(false)
+                        .withNewState().withNewRunning().endRunning().endState().build())
+                .endStatus().build();
+        var result = compute(List.of(unhealthy));
+        assertThat(result.status().getStage()).isEqualTo("RUNTIME_ERROR");
+        assertThat(conditions(result.status())).containsEntry("Ready", "False/Unhealthy");
+        assertThat(result.recheckAfter()).isEmpty();
+    }
+
+    @Test
     void crashLoopIsARuntimeErrorQuotingTheLastMessage() {
         Pod crashing = pod("p", CURRENT, NOW.minusSeconds(60), false).editStatus()
                 .withContainerStatuses(new ContainerStatusBuilder().withName("app").withRestartCount(5)

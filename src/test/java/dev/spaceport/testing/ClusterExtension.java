@@ -76,6 +76,10 @@ public final class ClusterExtension implements BeforeEachCallback, AfterEachCall
         for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
             System.err.println(Serialization.asYaml(pod.getStatus()));
         }
+        System.err.println("==== namespace " + namespace + ": spaces ====");
+        client.genericKubernetesResources("spaceport.dev/v1alpha1", "Space").inNamespace(namespace).list().getItems()
+                .forEach(space -> System.err.println(space.getMetadata().getName() + ":\n"
+                        + Serialization.asYaml(space.getAdditionalProperties().get("status"))));
         System.err.println("==== namespace " + namespace + ": events ====");
         client.v1().events().inNamespace(namespace).list().getItems().stream()
                 .sorted(Comparator.comparing(Event::getLastTimestamp, Comparator.nullsFirst(Comparator.naturalOrder())))

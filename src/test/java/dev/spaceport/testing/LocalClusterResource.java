@@ -14,7 +14,8 @@ public class LocalClusterResource implements QuarkusTestResourceLifecycleManager
         TestCluster cluster = TestCluster.get();
         cluster.installCrds();
         cluster.installFlavors();
-        return Map.of("kubeconfig", cluster.kubeconfig().toString());
+        // TestCluster has set the kubeconfig system property, which the operator's client reads.
+        return Map.of();
     }
 
     @Override

@@ -92,12 +92,25 @@ public final class TestCluster {
         if ("k3s".equals(System.getProperty("test.spaceport.cluster"))) {
             return K3sCluster.start();
         }
+        boolean alreadyUp = isUp();
         String exportLine = LocalCommand.run(List.of(localCluster(), "up")).lines()
                 .filter(line -> line.startsWith("export KUBECONFIG="))
                 .reduce((first, last) -> last)
                 .orElseThrow(() -> new IllegalStateException("local-cluster up printed no KUBECONFIG"));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LocalCommand.run(List.of(localCluster(), "down"))));
+        if (!alreadyUp) {
+            // Only a cluster these tests started is taken down: a demo or a developer's cluster stays.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> LocalCommand.run(List.of(localCluster(), "down"))));
+        }
         return Path.of(exportLine.substring("export KUBECONFIG=".length()));
+    }
+
+    private static boolean isUp() {
+        try {
+            LocalCommand.run(List.of(localCluster(), "status"));
+            return true;
+        } catch (IllegalStateException notRunning) {
+            return false;
+        }
     }
 
     static String localCluster() {

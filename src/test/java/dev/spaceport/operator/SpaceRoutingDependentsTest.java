@@ -1,0 +1,74 @@
+package dev.spaceport.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spaceport.api.Space;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The Service and Ingress a Space gets, from its spec and the configuration. */
+class SpaceRoutingDependentsTest {
+
+    private static TestConfig config(Optional<String> ingressClass, Map<String, String> annotations, Optional<String> tls) {
+        return new TestConfig("spaces.example.com", "https", Optional.empty(), ingressClass, annotations, tls, List.of());
+    }
+
+    @Test
+    void serviceHasNoSelectorAndServesAppPort() {
+        Space space = TestSpaces.gradio("team", "demo", null);
+        space.getSpec().setAppPort(8501);
+        Service service = SpaceServiceDependent.build(space);
+        assertThat(service.getSpec().getSelector()).isNullOrEmpty();
+        assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getPort()).isEqualTo(8501);
+            assertThat(p.getTargetPort().getIntVal()).isEqualTo(8501);
+        });
+        assertThat(service.getMetadata().getLabels()).containsEntry(SpaceLabels.MANAGED_BY, "spaceport")
+                .containsEntry(SpaceLabels.SPACE, "demo");
+    }
+
+    @Test
+    void ingressServesTheSpacesHostAndItsDomainsOnce() {
+        Space space = TestSpaces.gradio("team", "demo", null);
+        space.getSpec().setDomains(List.of("demo.acme.org", "team-demo.spaces.example.com", "www.acme.org"));
+        Ingress ingress = SpaceIngressDependent.build(space, config(Optional.empty(), Map.of(), Optional.empty()));
+        assertThat(ingress.getSpec().getRules()).extracting(IngressRule::getHost)
+                .containsExactly("team-demo.spaces.example.com", "demo.acme.org", "www.acme.org");
+        assertThat(ingress.getSpec().getRules()).allSatisfy(rule -> {
+            var backend = rule.getHttp().getPaths().get(0).getBackend().getService();
+            assertThat(backend.getName()).isEqualTo("demo");
+            assertThat(backend.getPort().getNumber()).isEqualTo(7860);
+        });
+        assertThat(ingress.getSpec().getIngressClassName()).isNull();
+        assertThat(ingress.getSpec().getTls()).isEmpty();
+    }
+
+    @Test
+    void ingressClassAnnotationsAndWildcardTlsComeFromConfiguration() {
+        Space space = TestSpaces.gradio("team", "demo", null);
+        space.getSpec().setDomains(List.of("demo.acme.org"));
+        Ingress ingress = SpaceIngressDependent.build(space, config(Optional.of("nginx"),
+                Map.of("nginx.ingress.kubernetes.io/proxy-buffering", "off"), Optional.of("spaces-wildcard-tls")));
+        assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("nginx");
+        assertThat(ingress.getMetadata().getAnnotations()).containsEntry("nginx.ingress.kubernetes.io/proxy-buffering", "off");
+        // The wildcard certificate covers only the Space's own host; custom domains bring their own.
+        assertThat(ingress.getSpec().getTls()).singleElement().satisfies(tls -> {
+            assertThat(tls.getHosts()).containsExactly("team-demo.spaces.example.com");
+            assertThat(tls.getSecretName()).isEqualTo("spaces-wildcard-tls");
+        });
+    }
+
+    @Test
+    void urlUsesSchemeAndPublicPort() {
+        Space space = TestSpaces.gradio("team", "demo", null);
+        assertThat(SpaceHosts.url(space, config(Optional.empty(), Map.of(), Optional.empty())))
+                .isEqualTo("https://team-demo.spaces.example.com/");
+        assertThat(SpaceHosts.url(space, new TestConfig("spaces.localhost", "http", Optional.of(8080), Optional.empty(),
+                Map.of(), Optional.empty(), List.of()))).isEqualTo("http://team-demo.spaces.localhost:8080/");
+    }
+}
