@@ -2,6 +2,7 @@ package dev.spaceport.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +10,14 @@ import java.util.Optional;
 /** Spaceport's configuration (application.properties, env SPACEPORT_*, or the chart's values). */
 @ConfigMapping(prefix = "spaceport")
 public interface SpaceportConfig {
+
+    /** What this process runs: the operator, the gateway, or both (the default, for a single process). */
+    @WithDefault("operator,gateway")
+    List<Role> roles();
+
+    enum Role {
+        OPERATOR, GATEWAY
+    }
 
     /** Spaces are served at {@code <namespace>-<name>.<domain>}; spaces.localhost resolves to loopback. */
     @WithDefault("spaces.localhost")
@@ -25,6 +34,8 @@ public interface SpaceportConfig {
 
     Runtime runtime();
 
+    Gateway gateway();
+
     /**
      * Annotations a Space passes on to its pod when it carries them, e.g. a scraping hint or the test
      * world's {@code spaceport.dev/test-behaviour}. None by default: the admin chooses.
@@ -40,6 +51,33 @@ public interface SpaceportConfig {
 
         /** A (wildcard) TLS Secret for the Spaces' hosts, in each Space's namespace. */
         Optional<String> tlsSecret();
+    }
+
+    /** The proxy in front of every Space (ARCHITECTURE §1). */
+    interface Gateway {
+        /** Where the gateway listens; 0.0.0.0 in a pod, loopback on a developer's machine. */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** 0 picks a free port (tests). */
+        @WithDefault("8080")
+        int port();
+
+        /** A Space's last request is written to status.lastActivityTime at most this often. */
+        @WithDefault("10s")
+        Duration activityFlushInterval();
+
+        /** Requests held per Space while it wakes; past this a client gets 503 with Retry-After. */
+        @WithDefault("1000")
+        int maxHeldRequests();
+
+        /** Paths whose requests neither count as activity nor wake a Space (health checks, crawlers' favourites). */
+        @WithDefault("/health,/healthz,/readyz,/livez,/favicon.ico,/robots.txt")
+        List<String> ignoredPaths();
+
+        /** User agents (a regular expression) whose requests neither count nor wake: crawlers, link previews, monitors. */
+        @WithDefault("(?i).*(bot|crawler|spider|slurp|facebookexternalhit|preview|uptime|pingdom|monitor|kube-probe).*")
+        String ignoredUserAgents();
     }
 
     /** Images that run Spaces whose source is git: they install the app's requirements and run appFile. */

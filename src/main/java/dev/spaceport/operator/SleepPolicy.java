@@ -3,7 +3,6 @@ package dev.spaceport.operator;
 import dev.spaceport.api.HardwareFlavor;
 import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceStatus;
-import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -11,8 +10,8 @@ import java.util.stream.Stream;
 
 /**
  * When a Space sleeps and wakes (ARCHITECTURE §4, flows 4 and 5). Pure: the clock is an input.
- * A RUNNING Space sleeps once {@code sleepTime} has passed since its last visitor (or since it became
- * Ready, if none came); a sleeping Space wakes when the gateway asks after it fell asleep.
+ * A serving Space sleeps once {@code sleepTime} has passed since its last visitor (or since its pod
+ * became Ready, if none came); a sleeping Space wakes when the gateway asks after it fell asleep.
  */
 public final class SleepPolicy {
 
@@ -35,7 +34,10 @@ public final class SleepPolicy {
         return Durations.parse(value);
     }
 
-    public static Decision decide(Space space, Optional<Duration> sleepTime, Instant now) {
+    /**
+     * @param servingSince when the Space's serving pod became Ready, or null when none serves
+     */
+    public static Decision decide(Space space, Optional<Duration> sleepTime, Instant servingSince, Instant now) {
         SpaceStatus status = Optional.ofNullable(space.getStatus()).orElseGet(SpaceStatus::new);
         Instant sleepingSince = instant(status.getSleepingSince());
         Instant wakeRequestedAt = instant(status.getWakeRequestedAt());
@@ -45,23 +47,16 @@ public final class SleepPolicy {
             }
             return new Decision(true, status.getSleepingSince(), false, Optional.empty());
         }
-        boolean running = Stage.RUNNING.name().equals(status.getStage());
-        if (sleepTime.isEmpty() || !running || Boolean.TRUE.equals(space.getSpec().getPaused())) {
+        if (sleepTime.isEmpty() || servingSince == null || Boolean.TRUE.equals(space.getSpec().getPaused())) {
             return new Decision(false, null, false, Optional.empty());
         }
-        Instant idleSince = Stream.of(instant(status.getLastActivityTime()), wakeRequestedAt, readySince(status))
+        Instant idleSince = Stream.of(instant(status.getLastActivityTime()), wakeRequestedAt, servingSince)
                 .filter(t -> t != null).max(Instant::compareTo).orElse(now);
         Instant sleepAt = idleSince.plus(sleepTime.get());
         if (!now.isBefore(sleepAt)) {
             return new Decision(true, now.toString(), false, Optional.empty());
         }
         return new Decision(false, null, false, Optional.of(Duration.between(now, sleepAt)));
-    }
-
-    private static Instant readySince(SpaceStatus status) {
-        return status.getConditions() == null ? null : status.getConditions().stream()
-                .filter(c -> SpaceStatusCalculator.READY.equals(c.getType()) && "True".equals(c.getStatus()))
-                .map(Condition::getLastTransitionTime).map(SleepPolicy::instant).findFirst().orElse(null);
     }
 
     static Instant instant(String value) {

@@ -99,8 +99,10 @@ public class SpaceReconciler implements Reconciler<Space> {
             invalidReason = invalidMessage == null ? null : "SecretNotFound";
         }
         Instant now = Instant.now();
-        SleepPolicy.Decision sleep = flavor.map(f -> SleepPolicy.decide(space, SleepPolicy.sleepTime(space, f), now))
-                .orElseGet(() -> SleepPolicy.decide(space, Optional.empty(), now));
+        List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
+        Instant servingSince = SpaceStatusCalculator.servingSince(pods);
+        SleepPolicy.Decision sleep = SleepPolicy.decide(space,
+                flavor.map(f -> SleepPolicy.sleepTime(space, f)).orElse(Optional.empty()), servingSince, now);
         if (invalidReason == null) {
             context.managedWorkflowAndDependentResourceContext().put(FLAVOR, flavor.get());
             context.managedWorkflowAndDependentResourceContext().put(ASLEEP, sleep.asleep());
@@ -110,7 +112,7 @@ public class SpaceReconciler implements Reconciler<Space> {
         var observation = new SpaceStatusCalculator.Observation(space, invalidReason, invalidMessage,
                 catalog.requestedName(space),
                 context.getSecondaryResource(Deployment.class).orElse(null),
-                new ArrayList<>(context.getSecondaryResources(Pod.class)),
+                pods,
                 SpaceHosts.host(space, config), SpaceHosts.url(space, config),
                 SpaceDeploymentDependent.startupTimeout(space.getSpec()), sleep, now);
         var result = SpaceStatusCalculator.compute(observation);

@@ -251,6 +251,13 @@ public final class SpaceStatusCalculator {
         return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message).build();
     }
 
+    /** When the first of the Space's serving pods became Ready; null when none serves. */
+    public static Instant servingSince(List<Pod> pods) {
+        return pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .flatMap(p -> condition(p, "Ready").filter(c -> "True".equals(c.getStatus())).stream())
+                .map(c -> Instant.parse(c.getLastTransitionTime())).min(Instant::compareTo).orElse(null);
+    }
+
     static boolean isReady(Pod pod) {
         return condition(pod, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
     }

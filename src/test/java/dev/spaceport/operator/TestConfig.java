@@ -61,6 +61,16 @@ record TestConfig(String domain, String scheme, Optional<Integer> publicPort, Op
     }
 
     @Override
+    public List<Role> roles() {
+        return List.of(Role.OPERATOR);
+    }
+
+    @Override
+    public Gateway gateway() {
+        throw new UnsupportedOperationException("the pure builders do not read the gateway's configuration");
+    }
+
+    @Override
     public Optional<List<String>> podAnnotationsFromSpace() {
         return Optional.of(passedAnnotations);
     }

@@ -1,0 +1,237 @@
+package dev.spaceport.gateway;
+
+import dev.spaceport.api.Space;
+import dev.spaceport.config.SpaceportConfig;
+import dev.spaceport.gateway.SpaceDirectory.SpaceKey;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.httpproxy.Body;
+import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.OriginRequestProvider;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyOptions;
+import io.vertx.httpproxy.ProxyResponse;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway role (ARCHITECTURE §1, flows 2, 3 and 5): one reverse proxy, built on vertx-http-proxy,
+ * in front of every Space. Host → Space → a Ready pod's IP and app port; activity recorded; a
+ * sleeping Space woken and its requests held until it answers. Streams (SSE, chunked, WebSocket)
+ * pass through unbuffered and uncompressed.
+ */
+@ApplicationScoped
+public class Gateway {
+
+    private static final String RETRY_AFTER_SECONDS = "10";
+
+    @Inject
+    SpaceportConfig config;
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    MeterRegistry meters;
+
+    private SpaceDirectory directory;
+    private ActivityRecorder activity;
+    private WakeCoordinator wake;
+    private HttpServer server;
+    private Pattern ignoredUserAgents;
+    private long flushTimer;
+
+    void onStart(@Observes StartupEvent event) throws Exception {
+        if (!config.roles().contains(SpaceportConfig.Role.GATEWAY)) {
+            return;
+        }
+        SpaceportConfig.Gateway gateway = config.gateway();
+        ignoredUserAgents = Pattern.compile(gateway.ignoredUserAgents());
+        directory = new SpaceDirectory(config);
+        directory.start(client);
+        SpaceStatusWriter writer = new SpaceStatusWriter(client);
+        activity = new ActivityRecorder(directory, writer);
+        wake = new WakeCoordinator(vertx, directory, writer, gateway.maxHeldRequests(), meters);
+
+        // Keep-alive connections to the pods; no idle timeout and no decompression, so long
+        // generations, Gradio's SSE heartbeats and WebSockets pass as they are.
+        var http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
+                .setConnectTimeout(5000).setIdleTimeout(0).setDecompressionSupported(false),
+                new PoolOptions().setHttp1MaxSize(256));
+        HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), http);
+        proxy.origin(OriginRequestProvider.selector(ctx -> route(ctx.request().proxiedRequest())
+                .map(wake::readyPod).orElseGet(() -> Future.failedFuture(new WakeCoordinator.Unavailable("gone")))));
+        proxy.addInterceptor(new ForwardedHeaders());
+
+        // HTTP/1.1 as ingress controllers speak it to their backends; no h2c upgrade, no compression.
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(gateway.host()).setPort(gateway.port())
+                        .setCompressionSupported(false).setHttp2ClearTextEnabled(false))
+                .requestHandler(request -> handle(request, proxy));
+        server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        flushTimer = vertx.setPeriodic(gateway.activityFlushInterval().toMillis(),
+                t -> vertx.executeBlocking(() -> {
+                    activity.flush();
+                    return null;
+                }, false));
+        Log.infof("gateway listening on %s:%d", gateway.host(), server.actualPort());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (server == null) {
+            return;
+        }
+        vertx.cancelTimer(flushTimer);
+        activity.flush();
+        server.close();
+        directory.stop();
+    }
+
+    /** The port the gateway listens on (differs from the configured one when that is 0). */
+    public int port() {
+        return server.actualPort();
+    }
+
+    private void handle(HttpServerRequest request, HttpProxy proxy) {
+        long start = System.nanoTime();
+        Optional<SpaceKey> routed = route(request);
+        String spaceTag = routed.map(SpaceKey::toString).orElse("none");
+        request.response().endHandler(v -> {
+            String code = Integer.toString(request.response().getStatusCode());
+            Timer.builder("spaceport.gateway.requests").description("Requests through the gateway, by Space and status code")
+                    .tags("space", spaceTag, "code", code).register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            DistributionSummary.builder("spaceport.gateway.response.bytes").baseUnit("bytes")
+                    .tags("space", spaceTag).register(meters).record(request.response().bytesWritten());
+        });
+        if (routed.isEmpty()) {
+            respond(request, 404, "text/html; charset=utf-8", GatewayPages.notFound());
+            return;
+        }
+        SpaceKey key = routed.get();
+        Space space = directory.space(key).orElse(null);
+        if (space == null) {
+            respond(request, 404, "text/html; charset=utf-8", GatewayPages.notFound());
+            return;
+        }
+        boolean ready = directory.readyPod(key).isPresent();
+        if (GatewayPages.STATUS_PATH.equals(request.path())) {
+            respond(request, 200, "application/json", new JsonObject().put("ready", ready)
+                    .put("text", GatewayPages.stageText(space, ready)).encode());
+            return;
+        }
+        boolean counts = counts(request);
+        if (counts) {
+            activity.record(key, Instant.now());
+        }
+        if (ready) {
+            proxy.handle(request);
+        } else if (!counts) {
+            // Health checks and crawlers neither wake a Space nor wait for one.
+            unavailable(request, "The Space is not running.");
+        } else if (Boolean.TRUE.equals(space.getSpec().getPaused())) {
+            if (wantsHtml(request)) {
+                request.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
+                respond(request, 503, "text/html; charset=utf-8", GatewayPages.paused(key.name()));
+            } else {
+                unavailable(request, "The Space is paused by its owner.");
+            }
+        } else if (wantsHtml(request)) {
+            wake.requestWake(key, space);
+            request.response().putHeader("Retry-After", RETRY_AFTER_SECONDS).putHeader("Cache-Control", "no-store");
+            respond(request, 503, "text/html; charset=utf-8", GatewayPages.waking(key.name()));
+        } else {
+            proxy.handle(request);
+        }
+    }
+
+    private Optional<SpaceKey> route(HttpServerRequest request) {
+        String host = request.authority() != null ? request.authority().toString() : request.getHeader("Host");
+        return directory.route(host);
+    }
+
+    /** Whether a request is a visitor's: counts as activity and may wake the Space. */
+    private boolean counts(HttpServerRequest request) {
+        if (request.method() == HttpMethod.HEAD || config.gateway().ignoredPaths().contains(request.path())) {
+            return false;
+        }
+        String agent = request.getHeader("User-Agent");
+        return agent == null || !ignoredUserAgents.matcher(agent).matches();
+    }
+
+    private static boolean wantsHtml(HttpServerRequest request) {
+        String accept = request.getHeader("Accept");
+        return request.method() == HttpMethod.GET && accept != null && accept.contains("text/html")
+                && !"websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+    }
+
+    private static void unavailable(HttpServerRequest request, String text) {
+        request.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
+        respond(request, 503, "text/plain; charset=utf-8", text + "\n");
+    }
+
+    private static void respond(HttpServerRequest request, int code, String type, String body) {
+        request.response().setStatusCode(code).putHeader("Content-Type", type).end(body);
+    }
+
+    /**
+     * Tells the app where the visitor came from (Gradio builds its URLs from these), keeping what an
+     * ingress in front already said; and turns a Space that cannot answer into 503 with Retry-After.
+     */
+    private static final class ForwardedHeaders implements ProxyInterceptor {
+
+        @Override
+        public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
+            HttpServerRequest in = ctx.request().proxiedRequest();
+            MultiMap headers = ctx.request().headers();
+            if (!headers.contains("X-Forwarded-Host")) {
+                headers.set("X-Forwarded-Host", in.authority() != null ? in.authority().toString() : in.getHeader("Host"));
+            }
+            if (!headers.contains("X-Forwarded-Proto")) {
+                headers.set("X-Forwarded-Proto", in.scheme());
+            }
+            String client = in.remoteAddress() == null ? null : in.remoteAddress().hostAddress();
+            if (client != null) {
+                String prior = headers.get("X-Forwarded-For");
+                headers.set("X-Forwarded-For", prior == null ? client : prior + ", " + client);
+            }
+            return ctx.sendRequest().recover(failure -> {
+                if (!(failure instanceof WakeCoordinator.Unavailable unavailable)) {
+                    return Future.failedFuture(failure);
+                }
+                String text = switch (unavailable.why) {
+                    case "paused" -> "The Space is paused by its owner.";
+                    case "busy" -> "Too many requests are waiting for the Space to wake.";
+                    case "timeout" -> "The Space did not start in time.";
+                    default -> "The Space is gone.";
+                };
+                return Future.succeededFuture(ctx.request().response().setStatusCode(503)
+                        .putHeader("Retry-After", RETRY_AFTER_SECONDS).putHeader("Content-Type", "text/plain; charset=utf-8")
+                        .setBody(Body.body(Buffer.buffer(text + "\n"))));
+            });
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.spaceport.gateway;
+
+import dev.spaceport.api.Space;
+
+/**
+ * The pages the gateway itself serves. They name no internals (no node, pod, or scheduler text) and
+ * never a secret: only the Space's name and a plain stage.
+ */
+final class GatewayPages {
+
+    /** Polled by the waking page; served on every Space's host. */
+    static final String STATUS_PATH = "/.spaceport/status";
+
+    private GatewayPages() {
+    }
+
+    static String notFound() {
+        return page("No Space here", "<h1>No Space here</h1><p>Nothing is served at this address.</p>", "");
+    }
+
+    static String paused(String name) {
+        return page(name + " is paused", "<h1>" + escape(name) + " is paused</h1>"
+                + "<p>Its owner has paused this Space. It will be back when they restart it.</p>", "");
+    }
+
+    /** Follows the real stage through {@link #STATUS_PATH} and reloads once the app is up. */
+    static String waking(String name) {
+        String script = """
+                <script>
+                async function poll() {
+                  try {
+                    const r = await fetch('%s', {cache: 'no-store'});
+                    const s = await r.json();
+                    document.getElementById('stage').textContent = s.text;
+                    if (s.ready) { location.reload(); return; }
+                  } catch (e) {}
+                  setTimeout(poll, 1000);
+                }
+                poll();
+                </script>""".formatted(STATUS_PATH);
+        return page(name + " is waking up", "<h1>" + escape(name) + " is waking up</h1>"
+                + "<p id=\"stage\">Waking up</p><p>This page reloads by itself when the app is ready.</p>", script);
+    }
+
+    /** What the waking page shows for a Space's stage: plain words, no internals. */
+    static String stageText(Space space, boolean ready) {
+        if (ready) {
+            return "Running";
+        }
+        String stage = space.getStatus() == null ? null : space.getStatus().getStage();
+        String reason = space.getStatus() == null || space.getStatus().getConditions() == null ? null
+                : space.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+                        .map(c -> c.getReason()).findFirst().orElse(null);
+        if ("InsufficientCapacity".equals(reason)) {
+            return "Waiting for hardware";
+        }
+        if (stage == null || "SLEEPING".equals(stage)) {
+            return "Waking up";
+        }
+        return switch (stage) {
+            case "PAUSED" -> "Paused";
+            case "RUNTIME_ERROR", "CONFIG_ERROR" -> "The app failed to start";
+            default -> "Starting";
+        };
+    }
+
+    private static String page(String title, String body, String script) {
+        return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title>"
+                + "<style>body{font-family:system-ui,sans-serif;margin:15vh auto;max-width:32rem;text-align:center;color:#333}</style>"
+                + "</head><body>" + body + script + "</body></html>";
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,275 @@
+package dev.spaceport.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spaceport.api.Sdk;
+import dev.spaceport.api.Space;
+import dev.spaceport.api.SpaceSource;
+import dev.spaceport.api.SpaceSpec;
+import dev.spaceport.testing.ClusterExtension;
+import dev.spaceport.testing.LocalClusterResource;
+import dev.spaceport.testing.PodApps;
+import dev.spaceport.testing.TestNamespace;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The gateway in front of Spaces on the local control plane, with a stand-in app at each pod's
+ * loopback IP (flows 2, 3 and 5). Every request goes to the gateway on 127.0.0.1 with the Space's
+ * Host header, as an ingress controller would send it.
+ */
+@QuarkusTest
+@QuarkusTestResource(LocalClusterResource.class)
+@ExtendWith(ClusterExtension.class)
+class GatewayIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Inject
+    Gateway gateway;
+
+    private static Space space(TestNamespace ns, String name, String sleepTime) {
+        SpaceSource source = new SpaceSource();
+        source.setImage("registry.spaceport.test/demo:1.0");
+        SpaceSpec spec = new SpaceSpec();
+        spec.setSdk(Sdk.GRADIO);
+        spec.setSource(source);
+        spec.setSleepTime(sleepTime);
+        Space space = new Space();
+        space.setMetadata(new ObjectMetaBuilder().withNamespace(ns.name()).withName(name).build());
+        space.setSpec(spec);
+        return space;
+    }
+
+    private static String host(TestNamespace ns, String name) {
+        return ns.name() + "-" + name + ".spaces.localhost";
+    }
+
+    private HttpRequest.Builder request(TestNamespace ns, String name, String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                .header("Host", host(ns, name)).timeout(Duration.ofSeconds(60));
+    }
+
+    private HttpResponse<String> get(TestNamespace ns, String name, String path) throws Exception {
+        return HTTP.send(request(ns, name, path).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Space awaitStage(KubernetesClient client, TestNamespace ns, String name, String stage) {
+        return await("stage " + stage + " of " + name).atMost(WAIT).until(
+                () -> client.resources(Space.class).inNamespace(ns.name()).withName(name).get(),
+                s -> s != null && s.getStatus() != null && stage.equals(s.getStatus().getStage()));
+    }
+
+    /** Waits until the gateway routes to the app (its informers have seen the Ready pod). */
+    private void awaitServed(TestNamespace ns, String name) {
+        await().atMost(WAIT).until(() -> get(ns, name, "/").statusCode() == 200);
+    }
+
+    @Test
+    void requestToARunningSpaceReachesTheAppWithForwardedHeaders(KubernetesClient client, TestNamespace ns) throws Exception {
+        try (PodApps apps = new PodApps(client, ns.name())) {
+            client.resource(space(ns, "hello", "never")).create();
+            awaitStage(client, ns, "hello", "RUNNING");
+            awaitServed(ns, "hello");
+
+            HttpResponse<String> response = HTTP.send(request(ns, "hello", "/config?x=1").header("X-Forwarded-Proto", "https")
+                    .POST(HttpRequest.BodyPublishers.ofString("payload")).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonObject echo = new JsonObject(response.body());
+            assertThat(echo.getString("path")).isEqualTo("/config");
+            assertThat(echo.getString("body")).isEqualTo("payload");
+            JsonObject headers = echo.getJsonObject("headers");
+            assertThat(headers.getString("x-forwarded-host")).isEqualTo(host(ns, "hello"));
+            assertThat(headers.getString("x-forwarded-proto")).isEqualTo("https");
+            assertThat(headers.getString("x-forwarded-for")).isEqualTo("127.0.0.1");
+        }
+    }
+
+    @Test
+    void unknownHostGetsA404PageNamingNoInternals() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/"))
+                .header("Host", "nobody-nothing.spaces.localhost").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).contains("No Space here").doesNotContain("127.65").doesNotContain("namespace");
+    }
+
+    @Test
+    void serverSentEventsArriveOneByOne(KubernetesClient client, TestNamespace ns) throws Exception {
+        try (PodApps apps = new PodApps(client, ns.name())) {
+            client.resource(space(ns, "stream", "never")).create();
+            awaitStage(client, ns, "stream", "RUNNING");
+            awaitServed(ns, "stream");
+
+            HttpResponse<java.util.stream.Stream<String>> response = HTTP.send(request(ns, "stream", "/sse").GET().build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            List<Long> arrivals = new ArrayList<>();
+            long start = System.nanoTime();
+            response.body().filter(line -> line.startsWith("data:"))
+                    .forEach(line -> arrivals.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+            assertThat(response.headers().firstValue("Content-Encoding")).isEmpty();
+            assertThat(arrivals).hasSize(PodApps.SSE_EVENTS);
+            // Unbuffered: each event arrives about when it was sent, not all together at the end.
+            for (int i = 1; i < arrivals.size(); i++) {
+                assertThat(arrivals.get(i) - arrivals.get(i - 1)).as("gap before event %d", i)
+                        .isGreaterThan(PodApps.SSE_INTERVAL_MS / 2);
+            }
+        }
+    }
+
+    @Test
+    void webSocketEchoes(KubernetesClient client, TestNamespace ns) throws Exception {
+        try (PodApps apps = new PodApps(client, ns.name())) {
+            client.resource(space(ns, "socket", "never")).create();
+            awaitStage(client, ns, "socket", "RUNNING");
+            awaitServed(ns, "socket");
+
+            Vertx vertx = Vertx.vertx();
+            try {
+                CompletableFuture<String> echoed = new CompletableFuture<>();
+                vertx.createHttpClient().webSocket(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gateway.port())
+                                .setURI("/ws").addHeader("Host", host(ns, "socket")))
+                        .onFailure(echoed::completeExceptionally)
+                        .onSuccess(ws -> {
+                            ws.textMessageHandler(echoed::complete);
+                            ws.writeTextMessage("hello through the gateway");
+                        });
+                assertThat(echoed.get(10, TimeUnit.SECONDS)).isEqualTo("hello through the gateway");
+            } finally {
+                vertx.close();
+            }
+        }
+    }
+
+    @Test
+    void sleepingSpaceIsWokenByARequestThatThenGets200(KubernetesClient client, TestNamespace ns) throws Exception {
+        try (PodApps apps = new PodApps(client, ns.name())) {
+            client.resource(space(ns, "dozer", "3s")).create();
+            awaitStage(client, ns, "dozer", "RUNNING");
+            awaitStage(client, ns, "dozer", "SLEEPING");
+            await().atMost(WAIT).until(() -> client.pods().inNamespace(ns.name()).list().getItems().isEmpty());
+
+            HttpResponse<String> response = get(ns, "dozer", "/after-sleep");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(new JsonObject(response.body()).getString("path")).isEqualTo("/after-sleep");
+            Space woken = client.resources(Space.class).inNamespace(ns.name()).withName("dozer").get();
+            assertThat(woken.getStatus().getWakeRequestedAt()).isNotNull();
+        }
+    }
+
+    @Test
+    void twoHundredConcurrentRequestsDuringAWakeAllGet200(KubernetesClient client, TestNamespace ns) throws Exception {
+        try (PodApps apps = new PodApps(client, ns.name())) {
+            client.resource(space(ns, "crowd", "3s")).create();
+            awaitStage(client, ns, "crowd", "SLEEPING");
+            await().atMost(WAIT).until(() -> client.pods().inNamespace(ns.name()).list().getItems().isEmpty());
+
+            List<CompletableFuture<HttpResponse<String>>> responses = IntStream.range(0, 200)
+                    .mapToObj(i -> HTTP.sendAsync(request(ns, "crowd", "/r/" + i).GET().build(), HttpResponse.BodyHandlers.ofString()))
+                    .toList();
+            CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
+
+            assertThat(responses).allSatisfy(r -> assertThat(r.join().statusCode()).isEqualTo(200));
+            assertThat(responses.stream().map(r -> new JsonObject(r.join().body()).getString("path")).distinct().count())
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void pausedSpaceIsNotWokenAndSaysSo(KubernetesClient client, TestNamespace ns) throws Exception {
+        Space paused = space(ns, "held", "never");
+        paused.getSpec().setPaused(true);
+        client.resource(paused).create();
+        awaitStage(client, ns, "held", "PAUSED");
+
+        HttpResponse<String> api = get(ns, "held", "/");
+        HttpResponse<String> page = HTTP.send(request(ns, "held", "/").header("Accept", "text/html").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(api.statusCode()).isEqualTo(503);
+        assertThat(api.headers().firstValue("Retry-After")).isPresent();
+        assertThat(page.statusCode()).isEqualTo(503);
+        assertThat(page.body()).contains("held is paused");
+        Space after = client.resources(Space.class).inNamespace(ns.name()).withName("held").get();
+        assertThat(after.getStatus().getWakeRequestedAt()).isNull();
+        assertThat(client.pods().inNamespace(ns.name()).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void healthChecksAndCrawlersNeitherWakeNorCount(KubernetesClient client, TestNamespace ns) throws Exception {
+        client.resource(space(ns, "quiet", "3s")).create();
+        awaitStage(client, ns, "quiet", "SLEEPING");
+
+        HttpResponse<String> health = get(ns, "quiet", "/health");
+        HttpResponse<String> crawler = HTTP.send(request(ns, "quiet", "/").header("User-Agent", "Googlebot/2.1").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> head = HTTP.send(request(ns, "quiet", "/").method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(List.of(health.statusCode(), crawler.statusCode(), head.statusCode())).containsOnly(503);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> {
+            Space s = client.resources(Space.class).inNamespace(ns.name()).withName("quiet").get();
+            return "SLEEPING".equals(s.getStatus().getStage()) && s.getStatus().getWakeRequestedAt() == null
+                    && s.getStatus().getLastActivityTime() == null;
+        });
+    }
+
+    @Test
+    void visitsAreRecordedAsLastActivityTime(KubernetesClient client, TestNamespace ns) throws Exception {
+        try (PodApps apps = new PodApps(client, ns.name())) {
+            client.resource(space(ns, "busy", "never")).create();
+            awaitStage(client, ns, "busy", "RUNNING");
+            awaitServed(ns, "busy");
+            java.time.Instant before = java.time.Instant.now();
+
+            get(ns, "busy", "/visit");
+
+            Space visited = await().atMost(WAIT).until(() -> client.resources(Space.class).inNamespace(ns.name()).withName("busy").get(),
+                    s -> s.getStatus().getLastActivityTime() != null
+                            && !java.time.Instant.parse(s.getStatus().getLastActivityTime()).isBefore(before.minusSeconds(1)));
+            assertThat(visited.getMetadata().getManagedFields()).anySatisfy(m -> {
+                assertThat(m.getManager()).isEqualTo("spaceport-gateway");
+                assertThat(m.getFieldsV1().getAdditionalProperties().toString()).contains("lastActivityTime");
+            });
+        }
+    }
+
+    @Test
+    void browserAskingForASleepingSpaceGetsTheWakingPage(KubernetesClient client, TestNamespace ns) throws Exception {
+        client.resource(space(ns, "napper", "3s")).create();
+        awaitStage(client, ns, "napper", "SLEEPING");
+
+        HttpResponse<String> page = HTTP.send(request(ns, "napper", "/").header("Accept", "text/html,application/xhtml+xml")
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(page.statusCode()).isEqualTo(503);
+        assertThat(page.body()).contains("napper is waking up").contains(GatewayPages.STATUS_PATH);
+        // The page's request woke the Space; the status endpoint it polls follows the real stage.
+        awaitStage(client, ns, "napper", "RUNNING");
+        await().atMost(WAIT).until(() -> new JsonObject(get(ns, "napper", GatewayPages.STATUS_PATH).body()).getBoolean("ready"));
+    }
+}

@@ -1,0 +1,110 @@
+package dev.spaceport.testing;
+
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The test world's kubelet for apps: kwok runs no containers, so for every Running pod of a namespace
+ * this starts a stand-in app at exactly the pod's IP (127.65.x.y) and container port, and stops it
+ * when the pod goes. The gateway then dials the pod as in production.
+ *
+ * <p>The stand-in answers {@code /sse} with five events 300 ms apart, {@code /ws} as a WebSocket echo,
+ * and anything else with JSON naming the pod, the path and the request headers it received.
+ */
+public final class PodApps implements AutoCloseable {
+
+    public static final int SSE_EVENTS = 5;
+    public static final long SSE_INTERVAL_MS = 300;
+
+    private final Vertx vertx = Vertx.vertx();
+    private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
+    private final SharedIndexInformer<Pod> informer;
+
+    public PodApps(KubernetesClient client, String namespace) {
+        informer = client.pods().inNamespace(namespace).inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                sync(pod);
+            }
+
+            @Override
+            public void onUpdate(Pod old, Pod pod) {
+                sync(pod);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                stop(pod.getMetadata().getName());
+            }
+        });
+    }
+
+    private void sync(Pod pod) {
+        String name = pod.getMetadata().getName();
+        boolean running = pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
+                && "Running".equals(pod.getStatus().getPhase()) && pod.getStatus().getPodIP() != null;
+        if (!running) {
+            stop(name);
+            return;
+        }
+        if (servers.containsKey(name)) {
+            return;
+        }
+        int port = pod.getSpec().getContainers().get(0).getPorts().stream().map(ContainerPort::getContainerPort)
+                .findFirst().orElse(7860);
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(pod.getStatus().getPodIP()).setPort(port))
+                .webSocketHandler(ws -> ws.textMessageHandler(ws::writeTextMessage))
+                .requestHandler(request -> serve(name, request));
+        servers.put(name, server);
+        server.listen().toCompletionStage().toCompletableFuture().join();
+    }
+
+    private void serve(String pod, HttpServerRequest request) {
+        if ("/sse".equals(request.path())) {
+            request.response().setChunked(true).putHeader("Content-Type", "text/event-stream")
+                    .putHeader("Cache-Control", "no-cache");
+            for (int i = 0; i < SSE_EVENTS; i++) {
+                int event = i;
+                vertx.setTimer(1 + i * SSE_INTERVAL_MS, t -> {
+                    request.response().write("data: event " + event + "\n\n");
+                    if (event == SSE_EVENTS - 1) {
+                        request.response().end();
+                    }
+                });
+            }
+            return;
+        }
+        request.body().onSuccess(body -> {
+            JsonObject headers = new JsonObject();
+            request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
+            request.response().putHeader("Content-Type", "application/json").end(new JsonObject()
+                    .put("pod", pod).put("path", request.path()).put("method", request.method().name())
+                    .put("body", body.toString()).put("headers", headers).encode());
+        });
+    }
+
+    private void stop(String pod) {
+        HttpServer server = servers.remove(pod);
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        informer.close();
+        servers.values().forEach(HttpServer::close);
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}
