@@ -36,11 +36,11 @@ test-workloads: ## The reference workloads' tests (pytest)
 	@for t in workloads/*/test.sh; do [[ -e "$$t" ]] || continue; echo "== $$t"; bash "$$t" || exit 1; done
 
 .PHONY: run
-run: ## Run the operator from the build against the cluster in $KUBECONFIG (CRDs and flavors installed first)
+run: ## Run the operator and the gateway (127.0.0.1:8080) from the build against $KUBECONFIG
 	@[ -n "$$KUBECONFIG" ] || { echo 'KUBECONFIG is not set: `make cluster-up`, then `eval "$$(cluster/local-cluster env)"`' >&2; exit 1; }
 	$(MVN) -q package -DskipTests
 	kubectl apply --server-side --force-conflicts -f crds/ -f deploy/hardware-flavors.yaml
-	java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=8081 -jar target/quarkus-app/quarkus-run.jar
+	java -Dquarkus.http.host=127.0.0.1 -Dspaceport.public-port=8080 -jar target/quarkus-app/quarkus-run.jar
 
 .PHONY: cluster-up
 cluster-up: ## Start the local control plane with its fake GPU nodes

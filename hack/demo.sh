@@ -15,8 +15,10 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 started_cluster=false
 operator_pid=
+pod_apps_pid=
 cleanup() {
   step "Cleaning up what the demo started"
+  [[ -n "$pod_apps_pid" ]] && kill "$pod_apps_pid" 2>/dev/null && wait "$pod_apps_pid" 2>/dev/null || true
   [[ -n "$operator_pid" ]] && kill "$operator_pid" 2>/dev/null && wait "$operator_pid" 2>/dev/null || true
   if $started_cluster; then
     cluster/local-cluster down
@@ -42,9 +44,9 @@ step "Installing the CRDs and the hardware flavor catalog (deploy/hardware-flavo
 kubectl apply --server-side --force-conflicts -f crds/ -f deploy/hardware-flavors.yaml >/dev/null
 kubectl get hardwareflavors
 
-step "Starting the operator (log: $state/operator.log)"
-java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=8081 \
-  -Dspaceport.pod-annotations-from-space=spaceport.dev/test-behaviour \
+step "Starting Spaceport: the operator and the gateway on 127.0.0.1:8080 (log: $state/operator.log)"
+java -Dquarkus.http.host=127.0.0.1 -Dspaceport.public-port=8080 \
+  -Dspaceport.pod-annotations-from-space=spaceport.dev/test-behaviour,pod-ready.stage.kwok.x-k8s.io/delay \
   -jar target/quarkus-app/quarkus-run.jar >"$state/operator.log" 2>&1 &
 operator_pid=$!
 until curl -fs http://127.0.0.1:8081/q/health/ready >/dev/null; do
@@ -64,6 +66,30 @@ kubectl get spaces -n "$namespace"
 step "Each Space's pod, on a node with the right hardware"
 kubectl get pods -n "$namespace" -o custom-columns='POD:.metadata.name,SPACE:.metadata.labels.spaceport\.dev/space,FLAVOR:.metadata.labels.spaceport\.dev/hardware,NODE:.spec.nodeName,GPUS:.spec.containers[0].resources.limits.nvidia\.com/gpu,IP:.status.podIP,READY:.status.conditions[?(@.type=="Ready")].status'
 
+step "Through the gateway: cluster/pod-apps serves a stand-in page at each pod's loopback IP (kwok runs no containers)"
+cluster/pod-apps "$namespace" &
+pod_apps_pid=$!
+url="http://$namespace-hello-gradio.spaces.localhost:8080/"
+until curl -fs --resolve "$namespace-hello-gradio.spaces.localhost:8080:127.0.0.1" "$url" >/dev/null; do sleep 0.5; done
+echo "\$ curl $url"
+curl -s --resolve "$namespace-hello-gradio.spaces.localhost:8080:127.0.0.1" "$url" | sed 's/^/  /'
+
+step "Sleep: hello-gradio with sleepTime 10s goes to sleep without visitors; its pod is released"
+# The stand-in app takes up to half a second to appear at a new pod's IP: the pod is Ready after 2 s,
+# as a real app's readiness probe would pass only once it listens.
+kubectl annotate space hello-gradio -n "$namespace" pod-ready.stage.kwok.x-k8s.io/delay=2s >/dev/null
+kubectl wait -n "$namespace" --for=jsonpath='{.status.stage}'=RUNNING space/hello-gradio --timeout=60s >/dev/null
+kubectl patch space hello-gradio -n "$namespace" --type merge -p '{"spec":{"sleepTime":"10s"}}' >/dev/null
+kubectl wait -n "$namespace" --for=jsonpath='{.status.stage}'=SLEEPING space/hello-gradio --timeout=60s >/dev/null
+kubectl get space hello-gradio -n "$namespace"
+kubectl wait -n "$namespace" --for=delete pod -l spaceport.dev/space=hello-gradio --timeout=60s >/dev/null 2>&1 || true
+echo "  pods of hello-gradio: $(kubectl get pods -n "$namespace" -l spaceport.dev/space=hello-gradio --no-headers 2>/dev/null | wc -l)"
+
+step "Wake: the next request wakes it and gets the answer, not an error"
+curl -s -o /dev/null -w "  HTTP %{http_code} after %{time_total}s\n" --resolve "$namespace-hello-gradio.spaces.localhost:8080:127.0.0.1" "$url"
+kubectl get space hello-gradio -n "$namespace" -o jsonpath='  status.lastWake: {.status.lastWake}{"\n"}'
+kubectl patch space hello-gradio -n "$namespace" --type merge -p '{"spec":{"sleepTime":"never"}}' >/dev/null
+
 step "Pausing hello-gradio: zero replicas, stage PAUSED"
 kubectl patch space hello-gradio -n "$namespace" --type merge -p '{"spec":{"paused":true}}' >/dev/null
 kubectl wait -n "$namespace" --for=jsonpath='{.status.stage}'=PAUSED space/hello-gradio --timeout=60s >/dev/null
@@ -77,6 +103,7 @@ kubectl get space hello-gradio -n "$namespace" -o jsonpath='  {.status.stage}: {
 echo
 echo "Try it yourself:  $(cluster/local-cluster env)"
 echo "                  kubectl get spaces -A;  kubectl describe space arr-coc -n $namespace"
+echo "                  curl http://$namespace-arr-coc-cpu.spaces.localhost:8080/   (the gateway; metrics at http://127.0.0.1:8081/q/metrics)"
 if $wait_for_ctrl_c; then
   echo "The demo stays up until Ctrl-C."
   wait "$operator_pid"

@@ -15,9 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The test world's kubelet for apps: kwok runs no containers, so for every Running pod of a namespace
- * this starts a stand-in app at exactly the pod's IP (127.65.x.y) and container port, and stops it
- * when the pod goes. The gateway then dials the pod as in production.
+ * The test world's kubelet for apps: kwok runs no containers, so for every pod of a namespace this
+ * starts a stand-in app at exactly the pod's IP (127.65.x.y) and container port as soon as the pod has
+ * an IP (a real app starts before it is Ready), and stops it when the pod goes. The gateway then dials the pod as in production.
  *
  * <p>The stand-in answers {@code /sse} with five events 300 ms apart, {@code /ws} as a WebSocket echo,
  * and anything else with JSON naming the pod, the path and the request headers it received.
@@ -53,7 +53,8 @@ public final class PodApps implements AutoCloseable {
     private void sync(Pod pod) {
         String name = pod.getMetadata().getName();
         boolean running = pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
-                && "Running".equals(pod.getStatus().getPhase()) && pod.getStatus().getPodIP() != null;
+                && pod.getStatus().getPodIP() != null
+                && ("Pending".equals(pod.getStatus().getPhase()) || "Running".equals(pod.getStatus().getPhase()));
         if (!running) {
             stop(name);
             return;
