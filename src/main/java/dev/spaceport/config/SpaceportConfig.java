@@ -75,6 +75,20 @@ public interface SpaceportConfig {
         @WithDefault("/health,/healthz,/readyz,/livez,/favicon.ico,/robots.txt")
         List<String> ignoredPaths();
 
+        /**
+         * The gateway's Service (namespace/name). Each Space's Service gets an EndpointSlice equal to
+         * this Service's ready endpoints, so ingress → Space Service → gateway works with any controller.
+         */
+        @WithDefault("spaceport/spaceport-gateway")
+        String service();
+
+        /** Fixed gateway addresses instead of the Service's endpoints (the test world, where no gateway pod exists). */
+        Optional<List<String>> endpoints();
+
+        /** The port the gateway's pods listen on, which the EndpointSlices name. */
+        @WithDefault("8080")
+        int podPort();
+
         /** User agents (a regular expression) whose requests neither count nor wake: crawlers, link previews, monitors. */
         @WithDefault("(?i).*(bot|crawler|spider|slurp|facebookexternalhit|preview|uptime|pingdom|monitor|kube-probe).*")
         String ignoredUserAgents();

@@ -9,6 +9,7 @@ import dev.spaceport.config.SpaceportConfig;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -46,16 +47,20 @@ import java.util.stream.Collectors;
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(type = SpaceDeploymentDependent.class),
     @Dependent(type = SpaceServiceDependent.class),
-    @Dependent(type = SpaceIngressDependent.class)
+    @Dependent(type = SpaceIngressDependent.class),
+    @Dependent(type = SpaceEndpointSliceDependent.class)
 })
 @RBACRule(apiGroups = Space.GROUP, resources = "hardwareflavors", verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "pods", verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
 @RBACRule(apiGroups = "", resources = "events", verbs = "create")
+@RBACRule(apiGroups = "discovery.k8s.io", resources = "endpointslices", verbs = {"get", "list", "watch"})
 public class SpaceReconciler implements Reconciler<Space> {
 
     static final String FLAVOR = "flavor";
     static final String ASLEEP = "asleep";
+    static final String GATEWAY = "gateway";
+    static final String GATEWAY_SLICES = "gateway-endpoints";
     /** A missing Secret is not watched (watching every Secret would be costly): look again after this. */
     static final Duration SECRET_RECHECK = Duration.ofSeconds(30);
 
@@ -80,7 +85,16 @@ public class SpaceReconciler implements Reconciler<Space> {
                 .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
                         pod.getMetadata().getLabels().get(SpaceLabels.SPACE), pod.getMetadata().getNamespace())))
                 .build(), context);
-        return List.of(flavors, pods);
+        // The gateway's own EndpointSlices: a change goes into every Space's EndpointSlice.
+        var gateway = config.gateway();
+        var gatewaySlices = new InformerEventSource<>(InformerEventSourceConfiguration.from(EndpointSlice.class, Space.class)
+                .withName(GATEWAY_SLICES)
+                .withNamespaces(Set.of(GatewayEndpoints.namespace(gateway)))
+                .withLabelSelector("kubernetes.io/service-name=" + GatewayEndpoints.name(gateway))
+                .withSecondaryToPrimaryMapper(slice -> context.getPrimaryCache().list()
+                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .build(), context);
+        return List.of(flavors, pods, gatewaySlices);
     }
 
     @Override
@@ -106,6 +120,10 @@ public class SpaceReconciler implements Reconciler<Space> {
         if (invalidReason == null) {
             context.managedWorkflowAndDependentResourceContext().put(FLAVOR, flavor.get());
             context.managedWorkflowAndDependentResourceContext().put(ASLEEP, sleep.asleep());
+            var gatewaySlices = (InformerEventSource<EndpointSlice, Space>) context.eventSourceRetriever()
+                    .getEventSourceFor(EndpointSlice.class, GATEWAY_SLICES);
+            context.managedWorkflowAndDependentResourceContext().put(GATEWAY,
+                    GatewayEndpoints.of(config.gateway(), gatewaySlices.list().toList()));
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         }
 
@@ -137,6 +155,10 @@ public class SpaceReconciler implements Reconciler<Space> {
     /** The flavor the workflow's dependents build for; put there by {@link #reconcile}. */
     static HardwareFlavor flavorOf(Context<Space> context) {
         return context.managedWorkflowAndDependentResourceContext().getMandatory(FLAVOR, HardwareFlavor.class);
+    }
+
+    static GatewayEndpoints.Addresses gatewayEndpoints(Context<Space> context) {
+        return context.managedWorkflowAndDependentResourceContext().getMandatory(GATEWAY, GatewayEndpoints.Addresses.class);
     }
 
     static boolean asleep(Context<Space> context) {

@@ -114,6 +114,14 @@ class SpaceOperatorIT {
         assertThat(service.getSpec().getPorts().get(0).getPort()).isEqualTo(7860);
         Ingress ingress = client.network().v1().ingresses().inNamespace(ns.name()).withName("demo").get();
         assertThat(ingress.getSpec().getRules().get(0).getHost()).isEqualTo(host);
+        // The Service's endpoints are the gateway's (TEST-NET addresses here; the apiserver refuses loopback).
+        var slice = client.discovery().v1().endpointSlices().inNamespace(ns.name()).withName("demo-gateway").get();
+        assertThat(slice.getMetadata().getLabels()).containsEntry("kubernetes.io/service-name", "demo");
+        assertThat(slice.getEndpoints()).flatExtracting(e -> e.getAddresses()).containsExactly("192.0.2.10", "192.0.2.11");
+        assertThat(slice.getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getName()).isEqualTo("http");
+            assertThat(p.getPort()).isEqualTo(8080);
+        });
         assertThat(events(client, ns)).contains("Running");
         String everythingShown = Serialization.asJson(running.getStatus()) + client.v1().events().inNamespace(ns.name())
                 .list().getItems().stream().map(e -> e.getMessage()).collect(Collectors.joining());
@@ -356,6 +364,7 @@ class SpaceOperatorIT {
         await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns.name()).withName("doomed").get() == null
                 && client.services().inNamespace(ns.name()).withName("doomed").get() == null
                 && client.network().v1().ingresses().inNamespace(ns.name()).withName("doomed").get() == null
+                && client.discovery().v1().endpointSlices().inNamespace(ns.name()).withName("doomed-gateway").get() == null
                 && pods(client, ns, "doomed").isEmpty());
     }
 
@@ -402,7 +411,8 @@ class SpaceOperatorIT {
         List<HasMetadata> owned = List.of(
                 client.apps().deployments().inNamespace(ns.name()).withName(name).get(),
                 client.services().inNamespace(ns.name()).withName(name).get(),
-                client.network().v1().ingresses().inNamespace(ns.name()).withName(name).get());
+                client.network().v1().ingresses().inNamespace(ns.name()).withName(name).get(),
+                client.discovery().v1().endpointSlices().inNamespace(ns.name()).withName(name + "-gateway").get());
         return owned.stream().collect(Collectors.toMap(HasMetadata::getKind, o -> o.getMetadata().getResourceVersion()));
     }
 

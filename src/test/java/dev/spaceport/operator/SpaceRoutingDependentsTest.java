@@ -64,6 +64,18 @@ class SpaceRoutingDependentsTest {
     }
 
     @Test
+    void endpointSliceMirrorsTheGatewaysAddressesForTheSpacesService() {
+        Space space = TestSpaces.gradio("team", "demo", null);
+        var slice = SpaceEndpointSliceDependent.build(space, new GatewayEndpoints.Addresses(List.of("10.0.0.9", "10.0.0.7"), 8080));
+        assertThat(slice.getMetadata().getName()).isEqualTo("demo-gateway");
+        assertThat(slice.getMetadata().getLabels()).containsEntry("kubernetes.io/service-name", "demo");
+        assertThat(slice.getEndpoints()).flatExtracting(e -> e.getAddresses()).containsExactly("10.0.0.7", "10.0.0.9");
+        assertThat(slice.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
+        assertThat(SpaceEndpointSliceDependent.build(space, new GatewayEndpoints.Addresses(List.of(), 8080)).getEndpoints())
+                .isEmpty();
+    }
+
+    @Test
     void urlUsesSchemeAndPublicPort() {
         Space space = TestSpaces.gradio("team", "demo", null);
         assertThat(SpaceHosts.url(space, config(Optional.empty(), Map.of(), Optional.empty())))

@@ -60,8 +60,8 @@ public final class TestCluster {
                     var crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
                     client.resource(crd).forceConflicts().serverSideApply();
                     client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                            .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions()
-                                    .stream().anyMatch(cond -> "Established".equals(cond.getType())
+                            .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+                                    && c.getStatus().getConditions().stream().anyMatch(cond -> "Established".equals(cond.getType())
                                             && "True".equals(cond.getStatus())), 30, java.util.concurrent.TimeUnit.SECONDS);
                 }
             }
