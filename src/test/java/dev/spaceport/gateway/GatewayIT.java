@@ -13,6 +13,7 @@ import dev.spaceport.testing.PodApps;
 import dev.spaceport.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
@@ -48,6 +49,9 @@ class GatewayIT {
 
     @Inject
     Gateway gateway;
+
+    @Inject
+    MeterRegistry meters;
 
     private static Space space(TestNamespace ns, String name, String sleepTime) {
         SpaceSource source = new SpaceSource();
@@ -271,5 +275,30 @@ class GatewayIT {
         // The page's request woke the Space; the status endpoint it polls follows the real stage.
         awaitStage(client, ns, "napper", "RUNNING");
         await().atMost(WAIT).until(() -> new JsonObject(get(ns, "napper", GatewayPages.STATUS_PATH).body()).getBoolean("ready"));
+    }
+
+    @Test
+    void headlessChromiumGetsTheWakingPageAndEndsOnTheAppsPage(KubernetesClient client, TestNamespace ns) throws Exception {
+        try (PodApps apps = new PodApps(client, ns.name())) {
+            // A custom domain, also served by the gateway: the test namespace's long name would make
+            // <namespace>-<name> longer than a DNS label may be, and Chromium refuses such a host.
+            String domain = ns.name().substring(ns.name().length() - 4) + "-browsed.spaces.localhost";
+            Space browsed = space(ns, "browsed", "3s");
+            browsed.getSpec().setDomains(List.of(domain));
+            client.resource(browsed).create();
+            awaitStage(client, ns, "browsed", "SLEEPING");
+            await().atMost(WAIT).until(() -> client.pods().inNamespace(ns.name()).list().getItems().isEmpty());
+
+            // Chromium resolves *.localhost to loopback itself; the waking page polls and reloads.
+            String url = "http://" + domain + ":" + gateway.port() + "/from-a-browser";
+            String dom = Chromium.dumpDom(url, Duration.ofSeconds(30));
+
+            assertThat(dom).contains("\"path\":\"/from-a-browser\"");
+            double wakingPages = meters.find("spaceport.gateway.requests").tags("space", ns.name() + "/browsed", "code", "503")
+                    .timers().stream().mapToDouble(t -> t.count()).sum();
+            assertThat(wakingPages).as("waking pages served to the browser").isPositive();
+            assertThat(client.resources(Space.class).inNamespace(ns.name()).withName("browsed").get().getStatus()
+                    .getWakeRequestedAt()).isNotNull();
+        }
     }
 }

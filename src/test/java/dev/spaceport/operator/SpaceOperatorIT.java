@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,6 +35,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -160,7 +162,7 @@ class SpaceOperatorIT {
         awaitStage(client, ns, "mover", "RUNNING");
         String firstPod = onlyPod(client, ns, "mover").getMetadata().getName();
 
-        client.resources(Space.class).inNamespace(ns.name()).withName("mover").edit(s -> {
+        editSpace(client, ns, "mover", s -> {
             s.getSpec().setHardware("t4-small");
             return s;
         });
@@ -199,7 +201,7 @@ class SpaceOperatorIT {
         client.resource(TestSpaces.gradio(ns.name(), "napper", "cpu-basic")).create();
         awaitStage(client, ns, "napper", "RUNNING");
 
-        client.resources(Space.class).inNamespace(ns.name()).withName("napper").edit(s -> {
+        editSpace(client, ns, "napper", s -> {
             s.getSpec().setPaused(true);
             return s;
         });
@@ -257,8 +259,7 @@ class SpaceOperatorIT {
         awaitStage(client, ns, "forgetful", "RUNNING");
         String podName = onlyPod(client, ns, "forgetful").getMetadata().getName();
 
-        client.resources(Space.class).inNamespace(ns.name()).withName("forgetful")
-                .edit(s -> TestSpaces.withSecret(s, "HF_TOKEN", "nowhere", "token"));
+        editSpace(client, ns, "forgetful", s -> TestSpaces.withSecret(s, "HF_TOKEN", "nowhere", "token"));
 
         Space space = awaitStage(client, ns, "forgetful", "CONFIG_ERROR");
         assertThat(reason(space, "Ready")).isEqualTo("SecretNotFound");
@@ -323,7 +324,7 @@ class SpaceOperatorIT {
         client.resource(TestSpaces.gradio(ns.name(), "rolling", "cpu-basic")).create();
         awaitStage(client, ns, "rolling", "RUNNING");
 
-        client.resources(Space.class).inNamespace(ns.name()).withName("rolling").edit(s -> {
+        editSpace(client, ns, "rolling", s -> {
             s.getMetadata().setAnnotations(Map.of("pod-ready.stage.kwok.x-k8s.io/delay", "6s"));
             s.getSpec().setVariables(Map.of("VERSION", "2"));
             return s;
@@ -341,7 +342,7 @@ class SpaceOperatorIT {
         awaitStage(client, ns, "restarter", "RUNNING");
         String firstPod = onlyPod(client, ns, "restarter").getMetadata().getName();
 
-        client.resources(Space.class).inNamespace(ns.name()).withName("restarter").edit(s -> {
+        editSpace(client, ns, "restarter", s -> {
             s.getMetadata().setAnnotations(Map.of("spaceport.dev/restartedAt", Instant.now().toString()));
             return s;
         });
@@ -385,6 +386,14 @@ class SpaceOperatorIT {
         }
         assertThat(spaces).hasSizeGreaterThanOrEqualTo(3);
         spaces.forEach(name -> awaitStage(client, ns, name, "RUNNING"));
+    }
+
+    /** Edits a Space's spec or metadata, retrying when the operator's status write came first (409). */
+    private static void editSpace(KubernetesClient client, TestNamespace ns, String name, UnaryOperator<Space> change) {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
+            client.resources(Space.class).inNamespace(ns.name()).withName(name).edit(change);
+            return true;
+        });
     }
 
     private static Space awaitStage(KubernetesClient client, TestNamespace ns, String name, String stage) {
