@@ -1,5 +1,6 @@
 package dev.spaceport.gateway;
 
+import static dev.spaceport.testing.SpaceWaits.awaitStage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -79,11 +80,6 @@ class GatewayIT {
         return HTTP.send(request(ns, name, path).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static Space awaitStage(KubernetesClient client, TestNamespace ns, String name, String stage) {
-        return await("stage " + stage + " of " + name).atMost(WAIT).until(
-                () -> client.resources(Space.class).inNamespace(ns.name()).withName(name).get(),
-                s -> s != null && s.getStatus() != null && stage.equals(s.getStatus().getStage()));
-    }
 
     /** Waits until the gateway routes to the app (its informers have seen the Ready pod). */
     private void awaitServed(TestNamespace ns, String name) {

@@ -1,5 +1,7 @@
 package dev.spaceport.operator;
 
+import static dev.spaceport.testing.SpaceWaits.awaitStage;
+import static dev.spaceport.testing.SpaceWaits.space;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -396,14 +398,7 @@ class SpaceOperatorIT {
         });
     }
 
-    private static Space awaitStage(KubernetesClient client, TestNamespace ns, String name, String stage) {
-        return await("stage " + stage + " of " + name).atMost(WAIT).until(() -> space(client, ns, name),
-                s -> s != null && s.getStatus() != null && stage.equals(s.getStatus().getStage()));
-    }
 
-    private static Space space(KubernetesClient client, TestNamespace ns, String name) {
-        return client.resources(Space.class).inNamespace(ns.name()).withName(name).get();
-    }
 
     private static List<Pod> pods(KubernetesClient client, TestNamespace ns, String space) {
         return client.pods().inNamespace(ns.name()).withLabel(SpaceLabels.SPACE, space).list().getItems().stream()

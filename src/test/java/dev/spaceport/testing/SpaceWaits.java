@@ -1,0 +1,25 @@
+package dev.spaceport.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.spaceport.api.Space;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+
+/** Reading and waiting for a Space's stage, as every cluster test of the operator and the gateway does. */
+public final class SpaceWaits {
+
+    public static final Duration WAIT = Duration.ofSeconds(60);
+
+    private SpaceWaits() {
+    }
+
+    public static Space space(KubernetesClient client, TestNamespace ns, String name) {
+        return client.resources(Space.class).inNamespace(ns.name()).withName(name).get();
+    }
+
+    public static Space awaitStage(KubernetesClient client, TestNamespace ns, String name, String stage) {
+        return await("stage " + stage + " of " + name).atMost(WAIT).until(() -> space(client, ns, name),
+                s -> s != null && s.getStatus() != null && stage.equals(s.getStatus().getStage()));
+    }
+}
