@@ -112,7 +112,11 @@ class WakeCoordinator {
         wakeStarted.put(key, now);
         Counter.builder("spaceport.gateway.wakes").description("Wakes the gateway asked for")
                 .tag("space", key.toString()).register(meters).increment();
-        vertx.executeBlocking(() -> writer.write(key, "wakeRequestedAt", now), false);
+        vertx.executeBlocking(() -> writer.write(key, "wakeRequestedAt", now), false).onSuccess(written -> {
+            if (!written) {
+                wokeFrom.remove(key, sleep); // the next request asks again
+            }
+        });
     }
 
 

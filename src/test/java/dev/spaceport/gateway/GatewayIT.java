@@ -172,10 +172,13 @@ class GatewayIT {
             awaitStage(client, ns, "dozer", "SLEEPING");
             await().atMost(WAIT).until(() -> client.pods().inNamespace(ns.name()).list().getItems().isEmpty());
 
-            HttpResponse<String> response = get(ns, "dozer", "/after-sleep");
+            // A POST: its body must survive being held while the Space wakes.
+            HttpResponse<String> response = HTTP.send(request(ns, "dozer", "/after-sleep")
+                    .POST(HttpRequest.BodyPublishers.ofString("held, not lost")).build(), HttpResponse.BodyHandlers.ofString());
 
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(new JsonObject(response.body()).getString("path")).isEqualTo("/after-sleep");
+            assertThat(new JsonObject(response.body()).getString("body")).isEqualTo("held, not lost");
             Space woken = client.resources(Space.class).inNamespace(ns.name()).withName("dozer").get();
             assertThat(woken.getStatus().getWakeRequestedAt()).isNotNull();
         }
