@@ -10,13 +10,15 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
@@ -32,6 +34,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -62,7 +66,10 @@ public class Gateway {
     private SpaceDirectory directory;
     private ActivityRecorder activity;
     private WakeCoordinator wake;
-    private HttpServer server;
+    private int port;
+    /** Meters per Space and status code, built once: building them per request showed in profiles. */
+    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
+    private final Map<String, DistributionSummary> responseBytes = new ConcurrentHashMap<>();
     private Pattern ignoredUserAgents;
     private long flushTimer;
 
@@ -78,42 +85,61 @@ public class Gateway {
         activity = new ActivityRecorder(directory, writer);
         wake = new WakeCoordinator(vertx, directory, writer, gateway.maxHeldRequests(), meters);
 
-        // Keep-alive connections to the pods; no idle timeout and no decompression, so long
-        // generations, Gradio's SSE heartbeats and WebSockets pass as they are.
-        var http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
+        // One server and one pool of pod connections per event loop (Vert.x shares the port between
+        // them), so the gateway uses every core, as nginx does with a worker per core.
+        port = gateway.port() != 0 ? gateway.port() : freeLoopbackPort();
+        vertx.deployVerticle(() -> new AbstractVerticle() {
+            @Override
+            public void start(Promise<Void> started) {
+                HttpProxy proxy = proxy(vertx);
+                // HTTP/1.1 as ingress controllers speak it to their backends; no h2c upgrade, no compression.
+                vertx.createHttpServer(new HttpServerOptions().setHost(gateway.host()).setPort(port)
+                                .setCompressionSupported(false).setHttp2ClearTextEnabled(false))
+                        .requestHandler(request -> handle(request, proxy))
+                        .listen().<Void>mapEmpty().onComplete(started);
+            }
+        }, new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        flushTimer = vertx.setPeriodic(gateway.activityFlushInterval().toMillis(),
+                t -> vertx.executeBlocking(() -> {
+                    activity.flush();
+                    return null;
+                }, false));
+        Log.infof("gateway listening on %s:%d", gateway.host(), port);
+    }
+
+    /** Keep-alive connections to the pods; no idle timeout and no decompression, so long
+     *  generations, Gradio's SSE heartbeats and WebSockets pass as they are. */
+    private HttpProxy proxy(Vertx loop) {
+        var http = loop.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
                 .setConnectTimeout(5000).setIdleTimeout(0).setDecompressionSupported(false),
                 new PoolOptions().setHttp1MaxSize(256));
         HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), http);
         proxy.origin(OriginRequestProvider.selector(ctx -> route(ctx.request().proxiedRequest())
                 .map(wake::readyPod).orElseGet(() -> Future.failedFuture(new WakeCoordinator.Unavailable("gone")))));
         proxy.addInterceptor(new ForwardedHeaders());
+        return proxy;
+    }
 
-        // HTTP/1.1 as ingress controllers speak it to their backends; no h2c upgrade, no compression.
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(gateway.host()).setPort(gateway.port())
-                        .setCompressionSupported(false).setHttp2ClearTextEnabled(false))
-                .requestHandler(request -> handle(request, proxy));
-        server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        flushTimer = vertx.setPeriodic(gateway.activityFlushInterval().toMillis(),
-                t -> vertx.executeBlocking(() -> {
-                    activity.flush();
-                    return null;
-                }, false));
-        Log.infof("gateway listening on %s:%d", gateway.host(), server.actualPort());
+    /** For `spaceport.gateway.port=0` (tests): every server instance must bind the same port. */
+    private static int freeLoopbackPort() throws java.io.IOException {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        if (server == null) {
+        if (directory == null) {
             return;
         }
         vertx.cancelTimer(flushTimer);
         activity.flush();
-        server.close();
         directory.stop();
     }
 
     /** The port the gateway listens on (differs from the configured one when that is 0). */
     public int port() {
-        return server.actualPort();
+        return port;
     }
 
     private void handle(HttpServerRequest request, HttpProxy proxy) {
@@ -121,11 +147,14 @@ public class Gateway {
         Optional<SpaceKey> routed = route(request);
         String spaceTag = routed.map(SpaceKey::toString).orElse("none");
         request.response().endHandler(v -> {
-            String code = Integer.toString(request.response().getStatusCode());
-            Timer.builder("spaceport.gateway.requests").description("Requests through the gateway, by Space and status code")
-                    .tags("space", spaceTag, "code", code).register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            DistributionSummary.builder("spaceport.gateway.response.bytes").baseUnit("bytes")
-                    .tags("space", spaceTag).register(meters).record(request.response().bytesWritten());
+            int code = request.response().getStatusCode();
+            requestTimers.computeIfAbsent(spaceTag + " " + code, k -> Timer.builder("spaceport.gateway.requests")
+                            .description("Requests through the gateway, by Space and status code")
+                            .tags("space", spaceTag, "code", Integer.toString(code)).register(meters))
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            responseBytes.computeIfAbsent(spaceTag, k -> DistributionSummary.builder("spaceport.gateway.response.bytes")
+                            .baseUnit("bytes").tags("space", spaceTag).register(meters))
+                    .record(request.response().bytesWritten());
         });
         if (routed.isEmpty()) {
             respond(request, 404, "text/html; charset=utf-8", GatewayPages.notFound());

@@ -42,6 +42,7 @@ public class SpaceDirectory {
     private final Map<String, SpaceKey> hosts = new ConcurrentHashMap<>();
     private final Map<SpaceKey, Map<String, String>> readyPodIps = new ConcurrentHashMap<>();
     private final List<Consumer<SpaceKey>> readyListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Space>> spaceListeners = new CopyOnWriteArrayList<>();
     private SharedIndexInformer<Space> spaceInformer;
     private SharedIndexInformer<Pod> podInformer;
 
@@ -98,6 +99,11 @@ public class SpaceDirectory {
         readyListeners.add(listener);
     }
 
+    /** Hears every new version of a Space (its status included). */
+    public void onSpaceChanged(Consumer<Space> listener) {
+        spaceListeners.add(listener);
+    }
+
     /** The Space a Host header names: its own host or one of its domains (any port, any case). */
     public Optional<SpaceKey> route(String hostHeader) {
         if (hostHeader == null) {
@@ -134,6 +140,7 @@ public class SpaceDirectory {
         }
         hosts.put(SpaceHosts.host(space, config), key);
         Optional.ofNullable(space.getSpec().getDomains()).ifPresent(domains -> domains.forEach(d -> hosts.put(d, key)));
+        spaceListeners.forEach(listener -> listener.accept(space));
     }
 
     private void remove(Space space) {

@@ -57,6 +57,15 @@ class WakeCoordinator {
         this.maxHeld = maxHeld;
         this.meters = meters;
         directory.onReadyPod(this::release);
+        // A request may come after the pod went but before the gateway saw status.sleepingSince:
+        // it is held, and the wake is asked for as soon as the Space is seen asleep.
+        directory.onSpaceChanged(space -> {
+            SpaceKey key = SpaceKey.of(space);
+            Queue<Waiter> queue = waiters.get(key);
+            if (queue != null && !queue.isEmpty()) {
+                requestWake(key, space);
+            }
+        });
     }
 
     /** A Ready pod of the Space: at once if it has one, else once it has (waking it if it sleeps). */

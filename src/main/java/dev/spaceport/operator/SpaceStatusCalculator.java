@@ -145,7 +145,7 @@ public final class SpaceStatusCalculator {
                         .map(p -> label(p, SpaceLabels.HARDWARE)).orElse(null)));
         // lastActivityTime and wakeRequestedAt belong to the gateway's field manager: never written here.
         status.setSleepingSince(o.sleep().sleepingSince());
-        status.setLastWake(lastWake(previous, o.sleep(), stage, current, o.now()));
+        status.setLastWake(lastWake(previous, o.sleep(), stage, o.now()));
 
         List<Condition> conditions = new ArrayList<>();
         conditions.add(condition(READY, stage == Stage.RUNNING ? "True" : "False", reason, message));
@@ -161,7 +161,7 @@ public final class SpaceStatusCalculator {
     }
 
     /** A wake is recorded when it is asked for, and completed when the woken pod is Ready. */
-    private static LastWake lastWake(SpaceStatus previous, SleepPolicy.Decision sleep, Stage stage, Pod current, Instant now) {
+    private static LastWake lastWake(SpaceStatus previous, SleepPolicy.Decision sleep, Stage stage, Instant now) {
         if (sleep.wokeNow()) {
             LastWake wake = new LastWake();
             wake.setRequestedAt(previous.getWakeRequestedAt());
@@ -171,8 +171,8 @@ public final class SpaceStatusCalculator {
         if (wake == null || wake.getReadyAt() != null || wake.getRequestedAt() == null || stage != Stage.RUNNING) {
             return wake;
         }
-        Instant readyAt = Optional.ofNullable(current).flatMap(p -> condition(p, "Ready"))
-                .map(c -> Instant.parse(c.getLastTransitionTime())).orElse(now);
+        // Observed now, to the millisecond: a pod condition's transition time has whole seconds only.
+        Instant readyAt = now;
         Instant requestedAt = Instant.parse(wake.getRequestedAt());
         LastWake done = new LastWake();
         done.setRequestedAt(wake.getRequestedAt());
