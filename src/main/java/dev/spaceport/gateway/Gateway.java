@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -50,6 +51,7 @@ import java.util.regex.Pattern;
 public class Gateway {
 
     private static final String RETRY_AFTER_SECONDS = "10";
+    private static final long STATUS_WAIT_MS = 10_000;
 
     @Inject
     SpaceportConfig config;
@@ -168,8 +170,7 @@ public class Gateway {
         }
         boolean ready = directory.readyPod(key).isPresent();
         if (GatewayPages.STATUS_PATH.equals(request.path())) {
-            respond(request, 200, "application/json", new JsonObject().put("ready", ready)
-                    .put("text", GatewayPages.stageText(space, ready)).encode());
+            status(request, key, space, ready);
             return;
         }
         boolean counts = counts(request);
@@ -195,6 +196,33 @@ public class Gateway {
         } else {
             proxy.handle(request);
         }
+    }
+
+    /**
+     * The waking page's view of the Space. With {@code ?wait=1} it long-polls: the answer comes when
+     * the Space is ready, or after {@link #STATUS_WAIT_MS} at the latest, so the page reloads at once.
+     */
+    private void status(HttpServerRequest request, SpaceKey key, Space space, boolean ready) {
+        if (ready || request.getParam("wait") == null || Boolean.TRUE.equals(space.getSpec().getPaused())) {
+            respond(request, 200, "application/json", statusJson(space, ready));
+            return;
+        }
+        AtomicBoolean answered = new AtomicBoolean();
+        Runnable answer = () -> {
+            if (answered.compareAndSet(false, true)) {
+                boolean nowReady = directory.readyPod(key).isPresent();
+                respond(request, 200, "application/json", statusJson(directory.space(key).orElse(space), nowReady));
+            }
+        };
+        long timer = vertx.setTimer(STATUS_WAIT_MS, t -> answer.run());
+        wake.readyPod(key).onComplete(done -> {
+            vertx.cancelTimer(timer);
+            answer.run();
+        });
+    }
+
+    private static String statusJson(Space space, boolean ready) {
+        return new JsonObject().put("ready", ready).put("text", GatewayPages.stageText(space, ready)).encode();
     }
 
     private Optional<SpaceKey> route(HttpServerRequest request) {

@@ -27,14 +27,17 @@ final class GatewayPages {
     static String waking(String name) {
         String script = """
                 <script>
+                // Long-polls the gateway, which answers as soon as the app is ready.
                 async function poll() {
                   try {
-                    const r = await fetch('%s', {cache: 'no-store'});
+                    const r = await fetch('%s?wait=1', {cache: 'no-store'});
                     const s = await r.json();
                     document.getElementById('stage').textContent = s.text;
                     if (s.ready) { location.reload(); return; }
-                  } catch (e) {}
-                  setTimeout(poll, 1000);
+                    poll();
+                  } catch (e) {
+                    setTimeout(poll, 1000);
+                  }
                 }
                 poll();
                 </script>""".formatted(STATUS_PATH);

@@ -5,6 +5,7 @@ import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -35,17 +36,22 @@ public final class SleepPolicy {
     }
 
     /**
-     * @param servingSince when the Space's serving pod became Ready, or null when none serves
+     * @param servingSince   when the Space's serving pod became Ready, or null when none serves
+     * @param recordedAsleep the sleep recorded on the Space's Deployment (null if none), which may be
+     *                       newer than the Space's status as read
      */
-    public static Decision decide(Space space, Optional<Duration> sleepTime, Instant servingSince, Instant now) {
+    public static Decision decide(Space space, Optional<Duration> sleepTime, Instant servingSince, String recordedAsleep,
+                                  Instant now) {
         SpaceStatus status = Optional.ofNullable(space.getStatus()).orElseGet(SpaceStatus::new);
-        Instant sleepingSince = instant(status.getSleepingSince());
+        String asleepSince = Stream.of(status.getSleepingSince(), recordedAsleep).filter(t -> t != null)
+                .max(Comparator.comparing(Instant::parse)).orElse(null);
+        Instant sleepingSince = instant(asleepSince);
         Instant wakeRequestedAt = instant(status.getWakeRequestedAt());
         if (sleepingSince != null) {
             if (wakeRequestedAt != null && wakeRequestedAt.isAfter(sleepingSince)) {
                 return new Decision(false, null, true, Optional.empty());
             }
-            return new Decision(true, status.getSleepingSince(), false, Optional.empty());
+            return new Decision(true, asleepSince, false, Optional.empty());
         }
         if (sleepTime.isEmpty() || servingSince == null || Boolean.TRUE.equals(space.getSpec().getPaused())) {
             return new Decision(false, null, false, Optional.empty());

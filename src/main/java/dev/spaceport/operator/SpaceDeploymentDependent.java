@@ -66,11 +66,14 @@ public class SpaceDeploymentDependent extends CRUDKubernetesDependentResource<De
 
     @Override
     protected Deployment desired(Space space, Context<Space> context) {
-        return build(space, SpaceReconciler.flavorOf(context), SpaceReconciler.asleep(context), config);
+        return build(space, SpaceReconciler.flavorOf(context), SpaceReconciler.sleepingSince(context), config);
     }
 
-    /** The desired Deployment: a pure function of the Space, its flavor, whether it sleeps, and the configuration. */
-    public static Deployment build(Space space, HardwareFlavor flavor, boolean asleep, SpaceportConfig config) {
+    /**
+     * The desired Deployment: a pure function of the Space, its flavor, since when it sleeps (null when
+     * awake), and the configuration.
+     */
+    public static Deployment build(Space space, HardwareFlavor flavor, String sleepingSince, SpaceportConfig config) {
         PodTemplateSpec template = podTemplate(space, flavor, config);
         template.getMetadata().getAnnotations().put(SpaceLabels.TEMPLATE_HASH, hash(template));
         return new DeploymentBuilder()
@@ -78,9 +81,10 @@ public class SpaceDeploymentDependent extends CRUDKubernetesDependentResource<De
                 .withName(space.getMetadata().getName())
                 .withNamespace(space.getMetadata().getNamespace())
                 .withLabels(SpaceLabels.of(space))
+                .withAnnotations(sleepingSince == null ? Map.of() : Map.of(SpaceLabels.SLEEPING_SINCE, sleepingSince))
                 .endMetadata()
                 .withNewSpec()
-                .withReplicas(asleep || Boolean.TRUE.equals(space.getSpec().getPaused()) ? 0 : 1)
+                .withReplicas(sleepingSince != null || Boolean.TRUE.equals(space.getSpec().getPaused()) ? 0 : 1)
                 .withRevisionHistoryLimit(2)
                 .withNewSelector().withMatchLabels(SpaceLabels.selector(space)).endSelector()
                 // A new spec starts beside the serving pod (RUNNING_APP_STARTING), which goes once the new one is Ready.

@@ -16,6 +16,12 @@ public final class SpaceLabels {
 
     /** Set on a Space to restart it: its value is copied to the pod template, which rolls the pod. */
     public static final String RESTARTED_AT = "spaceport.dev/restartedAt";
+    /**
+     * On a sleeping Space's Deployment: since when it sleeps. The Deployment records the sleep as well
+     * as status, since a reconcile may read a Space from a cache that has not yet seen its own status
+     * write, and must not take a Space that has just fallen asleep for one that never did.
+     */
+    public static final String SLEEPING_SINCE = "spaceport.dev/sleeping-since";
     /** On the pod template: identifies the pods of the Deployment's current template. */
     public static final String TEMPLATE_HASH = "spaceport.dev/template-hash";
 

@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -115,11 +116,14 @@ public class SpaceReconciler implements Reconciler<Space> {
         Instant now = Instant.now();
         List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
         Instant servingSince = SpaceStatusCalculator.servingSince(pods);
+        Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
+        String recordedAsleep = deployment == null || deployment.getMetadata().getAnnotations() == null ? null
+                : deployment.getMetadata().getAnnotations().get(SpaceLabels.SLEEPING_SINCE);
         SleepPolicy.Decision sleep = SleepPolicy.decide(space,
-                flavor.map(f -> SleepPolicy.sleepTime(space, f)).orElse(Optional.empty()), servingSince, now);
+                flavor.map(f -> SleepPolicy.sleepTime(space, f)).orElse(Optional.empty()), servingSince, recordedAsleep, now);
         if (invalidReason == null) {
             context.managedWorkflowAndDependentResourceContext().put(FLAVOR, flavor.get());
-            context.managedWorkflowAndDependentResourceContext().put(ASLEEP, sleep.asleep());
+            context.managedWorkflowAndDependentResourceContext().put(ASLEEP, Optional.ofNullable(sleep.sleepingSince()));
             var gatewaySlices = (InformerEventSource<EndpointSlice, Space>) context.eventSourceRetriever()
                     .getEventSourceFor(EndpointSlice.class, GATEWAY_SLICES);
             context.managedWorkflowAndDependentResourceContext().put(GATEWAY,
@@ -138,17 +142,17 @@ public class SpaceReconciler implements Reconciler<Space> {
 
         Optional<Duration> recheck = "SecretNotFound".equals(invalidReason) ? Optional.of(SECRET_RECHECK)
                 : result.recheckAfter();
-        UpdateControl<Space> control;
-        if (sameOperatorFields(context, space.getStatus(), result.status())) {
-            control = UpdateControl.noUpdate();
-        } else {
+        if (!sameOperatorFields(context, space.getStatus(), result.status())) {
             // Name and namespace only: a resourceVersion would turn a concurrent gateway write into a conflict.
             Space patch = new Space();
             patch.setMetadata(new ObjectMetaBuilder().withName(space.getMetadata().getName())
                     .withNamespace(space.getMetadata().getNamespace()).build());
             patch.setStatus(result.status());
-            control = UpdateControl.patchStatus(patch);
+            // Cached as written, so the next reconcile reads this status (sleepingSince, lastWake) even
+            // if the informer has not delivered it yet: those fields carry over from one reconcile to the next.
+            PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(space, patch, context);
         }
+        UpdateControl<Space> control = UpdateControl.noUpdate();
         return recheck.map(d -> control.rescheduleAfter(d.plusMillis(100))).orElse(control);
     }
 
@@ -161,8 +165,11 @@ public class SpaceReconciler implements Reconciler<Space> {
         return context.managedWorkflowAndDependentResourceContext().getMandatory(GATEWAY, GatewayEndpoints.Addresses.class);
     }
 
-    static boolean asleep(Context<Space> context) {
-        return context.managedWorkflowAndDependentResourceContext().getMandatory(ASLEEP, Boolean.class);
+    /** Since when the Space sleeps, or null when it is awake. */
+    @SuppressWarnings("unchecked")
+    static String sleepingSince(Context<Space> context) {
+        return ((Optional<String>) context.managedWorkflowAndDependentResourceContext().getMandatory(ASLEEP, Optional.class))
+                .orElse(null);
     }
 
     /** Names the secrets the pod could not start without; never reads out a value. */

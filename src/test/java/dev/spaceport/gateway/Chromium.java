@@ -17,7 +17,10 @@ final class Chromium {
     private Chromium() {
     }
 
-    /** The page's DOM once its scripts (reloads included) have run for up to {@code budget} of virtual time. */
+    /**
+     * The page's DOM once its scripts (reloads included) have run: virtual time runs ahead of the
+     * clock, but stops while a request is pending, so a long-polling page waits for the real answer.
+     */
     static String dumpDom(String url, Duration budget) throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: install Debian's chromium package (.ci/run does)");

@@ -290,7 +290,7 @@ class GatewayIT {
 
             // Chromium resolves *.localhost to loopback itself; the waking page polls and reloads.
             String url = "http://" + domain + ":" + gateway.port() + "/from-a-browser";
-            String dom = Chromium.dumpDom(url, Duration.ofSeconds(30));
+            String dom = Chromium.dumpDom(url, Duration.ofSeconds(15));
 
             assertThat(dom).contains("\"path\":\"/from-a-browser\"");
             double wakingPages = meters.find("spaceport.gateway.requests").tags("space", ns.name() + "/browsed", "code", "503")

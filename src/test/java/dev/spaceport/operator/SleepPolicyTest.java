@@ -27,9 +27,9 @@ class SleepPolicyTest {
     void runningSpaceWithoutVisitorsSleepsSleepTimeAfterItBecameReady() {
         Space space = running(null);
         Instant servingSince = NOW.minus(Duration.ofMinutes(59));
-        assertThat(SleepPolicy.decide(space, ONE_HOUR, servingSince, NOW).sleepAfter()).contains(Duration.ofMinutes(1));
+        assertThat(SleepPolicy.decide(space, ONE_HOUR, servingSince, null, NOW).sleepAfter()).contains(Duration.ofMinutes(1));
 
-        SleepPolicy.Decision later = SleepPolicy.decide(space, ONE_HOUR, servingSince, NOW.plus(Duration.ofMinutes(1)));
+        SleepPolicy.Decision later = SleepPolicy.decide(space, ONE_HOUR, servingSince, null, NOW.plus(Duration.ofMinutes(1)));
         assertThat(later.asleep()).isTrue();
         assertThat(later.sleepingSince()).isEqualTo(NOW.plus(Duration.ofMinutes(1)).toString());
     }
@@ -37,7 +37,7 @@ class SleepPolicyTest {
     @Test
     void aVisitMovesTheDeadline() {
         Space space = running(NOW.minus(Duration.ofMinutes(10)));
-        SleepPolicy.Decision decision = SleepPolicy.decide(space, ONE_HOUR, NOW.minus(Duration.ofHours(5)), NOW);
+        SleepPolicy.Decision decision = SleepPolicy.decide(space, ONE_HOUR, NOW.minus(Duration.ofHours(5)), null, NOW);
         assertThat(decision.asleep()).isFalse();
         assertThat(decision.sleepAfter()).contains(Duration.ofMinutes(50));
     }
@@ -45,7 +45,7 @@ class SleepPolicyTest {
     @Test
     void neverMeansNever() {
         Space space = running(null);
-        SleepPolicy.Decision decision = SleepPolicy.decide(space, Optional.empty(), NOW.minus(Duration.ofDays(30)), NOW);
+        SleepPolicy.Decision decision = SleepPolicy.decide(space, Optional.empty(), NOW.minus(Duration.ofDays(30)), null, NOW);
         assertThat(decision.asleep()).isFalse();
         assertThat(decision.sleepAfter()).isEmpty();
     }
@@ -53,11 +53,19 @@ class SleepPolicyTest {
     @Test
     void spacesWithoutAServingPodOrPausedDoNotFallAsleep() {
         Space starting = running(null);
-        assertThat(SleepPolicy.decide(starting, ONE_HOUR, null, NOW).asleep()).isFalse();
+        assertThat(SleepPolicy.decide(starting, ONE_HOUR, null, null, NOW).asleep()).isFalse();
 
         Space paused = running(null);
         paused.getSpec().setPaused(true);
-        assertThat(SleepPolicy.decide(paused, ONE_HOUR, NOW.minus(Duration.ofHours(5)), NOW).asleep()).isFalse();
+        assertThat(SleepPolicy.decide(paused, ONE_HOUR, NOW.minus(Duration.ofHours(5)), null, NOW).asleep()).isFalse();
+    }
+
+    @Test
+    void sleepRecordedOnTheDeploymentHoldsWhenTheSpaceWasReadBeforeItsStatusSaidSo() {
+        Space stale = running(null);
+        SleepPolicy.Decision decision = SleepPolicy.decide(stale, ONE_HOUR, null, NOW.minusSeconds(2).toString(), NOW);
+        assertThat(decision.asleep()).isTrue();
+        assertThat(decision.sleepingSince()).isEqualTo(NOW.minusSeconds(2).toString());
     }
 
     @Test
@@ -66,10 +74,10 @@ class SleepPolicyTest {
         space.getStatus().setStage("SLEEPING");
         space.getStatus().setSleepingSince(NOW.minus(Duration.ofMinutes(30)).toString());
         space.getStatus().setWakeRequestedAt(NOW.minus(Duration.ofHours(2)).toString());
-        assertThat(SleepPolicy.decide(space, ONE_HOUR, null, NOW).asleep()).isTrue();
+        assertThat(SleepPolicy.decide(space, ONE_HOUR, null, null, NOW).asleep()).isTrue();
 
         space.getStatus().setWakeRequestedAt(NOW.toString());
-        SleepPolicy.Decision woke = SleepPolicy.decide(space, ONE_HOUR, null, NOW);
+        SleepPolicy.Decision woke = SleepPolicy.decide(space, ONE_HOUR, null, null, NOW);
         assertThat(woke.asleep()).isFalse();
         assertThat(woke.wokeNow()).isTrue();
         assertThat(woke.sleepingSince()).isNull();

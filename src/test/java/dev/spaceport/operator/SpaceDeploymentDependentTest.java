@@ -38,7 +38,7 @@ class SpaceDeploymentDependentTest {
     }
 
     private static Deployment build(Space space, HardwareFlavor flavor) {
-        return SpaceDeploymentDependent.build(space, flavor, false, TestConfig.defaults());
+        return SpaceDeploymentDependent.build(space, flavor, null, TestConfig.defaults());
     }
 
     private static Container app(Deployment d) {
@@ -150,8 +150,9 @@ class SpaceDeploymentDependentTest {
     @Test
     void sleepingSpaceHasNoReplicas() {
         Space space = TestSpaces.gradio("team", "demo", null);
-        assertThat(SpaceDeploymentDependent.build(space, cpuBasic(), true, TestConfig.defaults()).getSpec().getReplicas())
-                .isZero();
+        Deployment asleep = SpaceDeploymentDependent.build(space, cpuBasic(), "2026-11-26T12:00:00Z", TestConfig.defaults());
+        assertThat(asleep.getSpec().getReplicas()).isZero();
+        assertThat(asleep.getMetadata().getAnnotations()).containsEntry(SpaceLabels.SLEEPING_SINCE, "2026-11-26T12:00:00Z");
     }
 
     @Test

@@ -95,10 +95,11 @@ public final class PodApps implements AutoCloseable {
         });
     }
 
+    /** Waits until the port is free: the next pod may get the same IP. */
     private void stop(String pod) {
         HttpServer server = servers.remove(pod);
         if (server != null) {
-            server.close();
+            server.close().toCompletionStage().toCompletableFuture().join();
         }
     }
 
