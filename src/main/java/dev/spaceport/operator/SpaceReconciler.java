@@ -10,11 +10,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
@@ -154,6 +156,38 @@ public class SpaceReconciler implements Reconciler<Space> {
         }
         UpdateControl<Space> control = UpdateControl.noUpdate();
         return recheck.map(d -> control.rescheduleAfter(d.plusMillis(100))).orElse(control);
+    }
+
+    /**
+     * A reconcile that failed (the apiserver refused a write, say) says so in status, instead of
+     * leaving a Space without a word while JOSDK retries with backoff.
+     */
+    @Override
+    public ErrorStatusUpdateControl<Space> updateErrorStatus(Space space, Context<Space> context, Exception e) {
+        var serialization = context.getClient().getKubernetesSerialization();
+        SpaceStatus status = space.getStatus() == null ? new SpaceStatus()
+                : serialization.clone(space.getStatus());
+        status.setLastActivityTime(null);
+        status.setWakeRequestedAt(null);
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        String why = String.valueOf(cause.getMessage());
+        String message = "Could not apply the Space's objects (retrying): " + (why.length() > 500 ? why.substring(0, 500) + "…" : why);
+        var conditions = new ArrayList<>(Optional.ofNullable(status.getConditions()).orElse(List.of()));
+        conditions.removeIf(c -> SpaceStatusCalculator.READY.equals(c.getType()));
+        conditions.add(0, new ConditionBuilder().withType(SpaceStatusCalculator.READY).withStatus("False")
+                .withReason("ApplyFailed").withMessage(message).withObservedGeneration(space.getMetadata().getGeneration())
+                .withLastTransitionTime(Instant.now().toString()).build());
+        status.setConditions(conditions);
+        status.setMessage(message);
+        status.setStage(status.getStage() == null ? Stage.APP_STARTING.name() : status.getStage());
+        Space patch = new Space();
+        patch.setMetadata(new ObjectMetaBuilder().withName(space.getMetadata().getName())
+                .withNamespace(space.getMetadata().getNamespace()).build());
+        patch.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(patch);
     }
 
     /** The flavor the workflow's dependents build for; put there by {@link #reconcile}. */

@@ -272,6 +272,23 @@ class SpaceOperatorIT {
     }
 
     @Test
+    void aWriteTheApiserverRefusesIsReportedInStatus(KubernetesClient client, TestNamespace ns) {
+        // A namespace quota that allows no Service: the operator's apply is refused, and JOSDK retries.
+        client.resourceQuotas().inNamespace(ns.name()).resource(new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder()
+                .withNewMetadata().withName("no-services").endMetadata()
+                .withNewSpec().addToHard("services", new Quantity("0")).endSpec().build()).create();
+        await().atMost(WAIT).until(() -> client.resourceQuotas().inNamespace(ns.name()).withName("no-services").get()
+                .getStatus() != null);
+
+        client.resource(TestSpaces.gradio(ns.name(), "quota", "cpu-basic")).create();
+
+        Space space = await().atMost(WAIT).until(() -> space(client, ns, "quota"),
+                s -> "ApplyFailed".equals(reason(s, "Ready")));
+        assertThat(space.getStatus().getMessage()).contains("exceeded quota");
+        assertThat(condition(space, "Ready").getStatus()).isEqualTo("False");
+    }
+
+    @Test
     void crashLoopIsARuntimeErrorWithTheContainersLastMessage(KubernetesClient client, TestNamespace ns) {
         client.resource(TestSpaces.annotated(TestSpaces.gradio(ns.name(), "crasher", "cpu-basic"),
                 Map.of("spaceport.dev/test-behaviour", "crashloop",
