@@ -51,7 +51,8 @@ public class SpaceDirectory {
     }
 
     public void start(KubernetesClient client) {
-        spaceInformer = client.resources(Space.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+        spaceInformer = client.resources(Space.class).inAnyNamespace().runnableInformer(0);
+        spaceInformer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Space space) {
                 put(space);
@@ -68,22 +69,28 @@ public class SpaceDirectory {
             }
         });
         podInformer = client.pods().inAnyNamespace().withLabel(SpaceLabels.MANAGED_BY, SpaceLabels.MANAGER)
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(Pod pod) {
-                        podChanged(pod, false);
-                    }
+                .runnableInformer(0);
+        podInformer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                podChanged(pod, false);
+            }
 
-                    @Override
-                    public void onUpdate(Pod old, Pod pod) {
-                        podChanged(pod, false);
-                    }
+            @Override
+            public void onUpdate(Pod old, Pod pod) {
+                podChanged(pod, false);
+            }
 
-                    @Override
-                    public void onDelete(Pod pod, boolean finalStateUnknown) {
-                        podChanged(pod, true);
-                    }
-                });
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                podChanged(pod, true);
+            }
+        });
+        // Keep listing and watching through apiserver hiccups (a CRD just installed answers 429 for a moment).
+        for (SharedIndexInformer<?> informer : List.of(spaceInformer, podInformer)) {
+            informer.exceptionHandler((started, failure) -> true);
+            informer.start();
+        }
     }
 
     public void stop() {
