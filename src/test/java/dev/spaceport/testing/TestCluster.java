@@ -63,6 +63,13 @@ public final class TestCluster {
                             .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
                                     && c.getStatus().getConditions().stream().anyMatch(cond -> "Established".equals(cond.getType())
                                             && "True".equals(cond.getStatus())), 30, java.util.concurrent.TimeUnit.SECONDS);
+                    // A new CRD's storage answers 429 "(re)initializing" for a moment after Established.
+                    String group = crd.getSpec().getGroup();
+                    String version = crd.getSpec().getVersions().get(0).getName();
+                    String kind = crd.getSpec().getNames().getKind();
+                    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                            .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+                            .until(() -> client.genericKubernetesResources(group + "/" + version, kind).list() != null);
                 }
             }
         } catch (IOException e) {
