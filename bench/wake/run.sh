@@ -26,18 +26,7 @@ bench_cluster
 bench_app -Dspaceport.gateway.activity-flush-interval=1s
 
 ns=wakebench name=sleepy
-kubectl create namespace "$ns" >/dev/null
-kubectl apply -n "$ns" -f - >/dev/null <<YAML
-apiVersion: spaceport.dev/v1alpha1
-kind: Space
-metadata:
-  name: $name
-spec:
-  sdk: gradio
-  source:
-    image: ghcr.io/spaceport-dev/hello-gradio:0.1.0
-  sleepTime: $SLEEP_TIME
-YAML
+bench_space "$ns" "$name" "  sleepTime: $SLEEP_TIME" >/dev/null
 
 timeout -k 10 "$(( $(left) - 30 ))" python3 "$here/wake.py" --namespace "$ns" --space "$name" \
   --gateway "127.0.0.1:$GW_PORT" --wakes "$WAKES" --concurrent "$CONCURRENT" --out "$work/result.json" &

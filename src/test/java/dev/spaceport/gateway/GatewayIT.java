@@ -81,17 +81,17 @@ class GatewayIT {
     }
 
 
-    /** Waits until the gateway routes to the app (its informers have seen the Ready pod). */
-    private void awaitServed(TestNamespace ns, String name) {
+    /** A Space that never sleeps, RUNNING and served: the gateway's informers have seen its Ready pod. */
+    private void startServed(KubernetesClient client, TestNamespace ns, String name) {
+        client.resource(space(ns, name, "never")).create();
+        awaitStage(client, ns, name, "RUNNING");
         await().atMost(WAIT).until(() -> get(ns, name, "/").statusCode() == 200);
     }
 
     @Test
     void requestToARunningSpaceReachesTheAppWithForwardedHeaders(KubernetesClient client, TestNamespace ns) throws Exception {
         try (PodApps apps = new PodApps(client, ns.name())) {
-            client.resource(space(ns, "hello", "never")).create();
-            awaitStage(client, ns, "hello", "RUNNING");
-            awaitServed(ns, "hello");
+            startServed(client, ns, "hello");
 
             HttpResponse<String> response = HTTP.send(request(ns, "hello", "/config?x=1").header("X-Forwarded-Proto", "https")
                     .POST(HttpRequest.BodyPublishers.ofString("payload")).build(), HttpResponse.BodyHandlers.ofString());
@@ -118,9 +118,7 @@ class GatewayIT {
     @Test
     void serverSentEventsArriveOneByOne(KubernetesClient client, TestNamespace ns) throws Exception {
         try (PodApps apps = new PodApps(client, ns.name())) {
-            client.resource(space(ns, "stream", "never")).create();
-            awaitStage(client, ns, "stream", "RUNNING");
-            awaitServed(ns, "stream");
+            startServed(client, ns, "stream");
 
             HttpResponse<java.util.stream.Stream<String>> response = HTTP.send(request(ns, "stream", "/sse").GET().build(),
                     HttpResponse.BodyHandlers.ofLines());
@@ -143,9 +141,7 @@ class GatewayIT {
     @Test
     void webSocketEchoes(KubernetesClient client, TestNamespace ns) throws Exception {
         try (PodApps apps = new PodApps(client, ns.name())) {
-            client.resource(space(ns, "socket", "never")).create();
-            awaitStage(client, ns, "socket", "RUNNING");
-            awaitServed(ns, "socket");
+            startServed(client, ns, "socket");
 
             Vertx vertx = Vertx.vertx();
             try {
@@ -244,9 +240,7 @@ class GatewayIT {
     @Test
     void visitsAreRecordedAsLastActivityTime(KubernetesClient client, TestNamespace ns) throws Exception {
         try (PodApps apps = new PodApps(client, ns.name())) {
-            client.resource(space(ns, "busy", "never")).create();
-            awaitStage(client, ns, "busy", "RUNNING");
-            awaitServed(ns, "busy");
+            startServed(client, ns, "busy");
             java.time.Instant before = java.time.Instant.now();
 
             get(ns, "busy", "/visit");
