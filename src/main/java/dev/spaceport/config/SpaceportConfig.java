@@ -36,6 +36,10 @@ public interface SpaceportConfig {
 
     Gateway gateway();
 
+    NetworkPolicy networkPolicy();
+
+    LeaderElection leaderElection();
+
     /**
      * Annotations a Space passes on to its pod when it carries them, e.g. a scraping hint or the test
      * world's {@code spaceport.dev/test-behaviour}. None by default: the admin chooses.
@@ -92,6 +96,34 @@ public interface SpaceportConfig {
         /** User agents (a regular expression) whose requests neither count nor wake: crawlers, link previews, monitors. */
         @WithDefault("(?i).*(bot|crawler|spider|slurp|facebookexternalhit|preview|uptime|pingdom|monitor|kube-probe).*")
         String ignoredUserAgents();
+    }
+
+    /**
+     * A NetworkPolicy per Space that admits traffic to its pod only from the gateway's pods (an app
+     * trusts the gateway's X-Forwarded-* headers). Off by default: a developer's machine has no gateway
+     * pods; the Helm chart turns it on.
+     */
+    interface NetworkPolicy {
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Where the gateway's pods run; by default the namespace of {@code spaceport.gateway.service}. */
+        Optional<String> gatewayNamespace();
+
+        /** Labels that select the gateway's pods in that namespace; every pod there when empty. */
+        Map<String, String> gatewayPodLabels();
+    }
+
+    /** One active operator among replicas, through a Lease; the chart turns it on. */
+    interface LeaderElection {
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("spaceport-operator")
+        String leaseName();
+
+        /** The Lease's namespace; by default the namespace of the operator's service account (in a pod). */
+        Optional<String> leaseNamespace();
     }
 
     /** Images that run Spaces whose source is git: they install the app's requirements and run appFile. */

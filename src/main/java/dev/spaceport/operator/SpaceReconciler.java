@@ -51,7 +51,8 @@ import java.util.stream.Collectors;
     @Dependent(type = SpaceDeploymentDependent.class),
     @Dependent(type = SpaceServiceDependent.class),
     @Dependent(type = SpaceIngressDependent.class),
-    @Dependent(type = SpaceEndpointSliceDependent.class)
+    @Dependent(type = SpaceEndpointSliceDependent.class),
+    @Dependent(type = SpaceNetworkPolicyDependent.class, activationCondition = SpaceNetworkPolicyDependent.Enabled.class)
 })
 @RBACRule(apiGroups = Space.GROUP, resources = "hardwareflavors", verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "pods", verbs = {"get", "list", "watch"})

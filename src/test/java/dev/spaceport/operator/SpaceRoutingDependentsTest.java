@@ -6,6 +6,7 @@ import dev.spaceport.api.Space;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,25 @@ class SpaceRoutingDependentsTest {
 
     private static TestConfig config(Optional<String> ingressClass, Map<String, String> annotations, Optional<String> tls) {
         return new TestConfig("spaces.example.com", "https", Optional.empty(), ingressClass, annotations, tls, List.of());
+    }
+
+    @Test
+    void networkPolicyAdmitsOnlyTheGatewaysPodsOnAppPort() {
+        Space space = TestSpaces.gradio("team", "demo", null);
+        space.getSpec().setAppPort(8501);
+        NetworkPolicy policy = SpaceNetworkPolicyDependent.build(space, config(Optional.empty(), Map.of(), Optional.empty()));
+        assertThat(policy.getMetadata().getNamespace()).isEqualTo("team");
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(SpaceLabels.selector(space));
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+            assertThat(rule.getFrom()).singleElement().satisfies(peer -> {
+                assertThat(peer.getNamespaceSelector().getMatchLabels())
+                        .containsExactly(Map.entry("kubernetes.io/metadata.name", "spaceport"));
+                assertThat(peer.getPodSelector().getMatchLabels())
+                        .containsExactly(Map.entry("app.kubernetes.io/component", "gateway"));
+            });
+            assertThat(rule.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(8501));
+        });
     }
 
     @Test

@@ -70,6 +70,32 @@ record TestConfig(String domain, String scheme, Optional<Integer> publicPort, Op
         throw new UnsupportedOperationException("the pure builders do not read the gateway's configuration");
     }
 
+    /** The chart's settings: the gateway's pods in namespace spaceport, selected by component. */
+    @Override
+    public NetworkPolicy networkPolicy() {
+        return new NetworkPolicy() {
+            @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
+            public Optional<String> gatewayNamespace() {
+                return Optional.of("spaceport");
+            }
+
+            @Override
+            public Map<String, String> gatewayPodLabels() {
+                return Map.of("app.kubernetes.io/component", "gateway");
+            }
+        };
+    }
+
+    @Override
+    public LeaderElection leaderElection() {
+        throw new UnsupportedOperationException("the pure builders do not read the leader election's configuration");
+    }
+
     @Override
     public Optional<List<String>> podAnnotationsFromSpace() {
         return Optional.of(passedAnnotations);
