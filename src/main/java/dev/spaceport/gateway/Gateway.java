@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.httpproxy.Body;
@@ -33,12 +34,12 @@ import io.vertx.httpproxy.ProxyResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Pattern;
 
 /**
@@ -69,9 +70,9 @@ public class Gateway {
     private ActivityRecorder activity;
     private WakeCoordinator wake;
     private int port;
-    /** Meters per Space and status code, built once: building them per request showed in profiles. */
-    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
-    private final Map<String, DistributionSummary> responseBytes = new ConcurrentHashMap<>();
+    /** Meters per Space, built once: building them per request showed in profiles. */
+    private final Map<SpaceKey, RequestMeters> requestMeters = new ConcurrentHashMap<>();
+    private RequestMeters unroutedMeters;
     private Pattern ignoredUserAgents;
     private long flushTimer;
 
@@ -81,6 +82,7 @@ public class Gateway {
         }
         SpaceportConfig.Gateway gateway = config.gateway();
         ignoredUserAgents = Pattern.compile(gateway.ignoredUserAgents());
+        unroutedMeters = new RequestMeters("none", meters);
         directory = new SpaceDirectory(config);
         directory.start(client);
         SpaceStatusWriter writer = new SpaceStatusWriter(client);
@@ -147,17 +149,9 @@ public class Gateway {
     private void handle(HttpServerRequest request, HttpProxy proxy) {
         long start = System.nanoTime();
         Optional<SpaceKey> routed = route(request);
-        String spaceTag = routed.map(SpaceKey::toString).orElse("none");
-        request.response().endHandler(v -> {
-            int code = request.response().getStatusCode();
-            requestTimers.computeIfAbsent(spaceTag + " " + code, k -> Timer.builder("spaceport.gateway.requests")
-                            .description("Requests through the gateway, by Space and status code")
-                            .tags("space", spaceTag, "code", Integer.toString(code)).register(meters))
-                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            responseBytes.computeIfAbsent(spaceTag, k -> DistributionSummary.builder("spaceport.gateway.response.bytes")
-                            .baseUnit("bytes").tags("space", spaceTag).register(meters))
-                    .record(request.response().bytesWritten());
-        });
+        RequestMeters spaceMeters = routed.isEmpty() ? unroutedMeters
+                : requestMeters.computeIfAbsent(routed.get(), key -> new RequestMeters(key.toString(), meters));
+        request.response().endHandler(v -> spaceMeters.record(request.response(), System.nanoTime() - start));
         if (routed.isEmpty()) {
             respond(request, 404, "text/html; charset=utf-8", GatewayPages.notFound());
             return;
@@ -175,7 +169,7 @@ public class Gateway {
         }
         boolean counts = counts(request);
         if (counts) {
-            activity.record(key, Instant.now());
+            activity.record(key, System.currentTimeMillis());
         }
         if (ready) {
             proxy.handle(request);
@@ -252,6 +246,35 @@ public class Gateway {
 
     private static void respond(HttpServerRequest request, int code, String type, String body) {
         request.response().setStatusCode(code).putHeader("Content-Type", type).end(body);
+    }
+
+    /** A Space's request meters: one timer per status code, and the response sizes. */
+    private static final class RequestMeters {
+        private final String space;
+        private final MeterRegistry meters;
+        private final DistributionSummary responseBytes;
+        /** Indexed by status code, so a request neither builds a tag string nor boxes its code. */
+        private final AtomicReferenceArray<Timer> byCode = new AtomicReferenceArray<>(600);
+
+        RequestMeters(String space, MeterRegistry meters) {
+            this.space = space;
+            this.meters = meters;
+            this.responseBytes = DistributionSummary.builder("spaceport.gateway.response.bytes").baseUnit("bytes")
+                    .tags("space", space).register(meters);
+        }
+
+        void record(HttpServerResponse response, long nanos) {
+            int code = Math.floorMod(response.getStatusCode(), 600);
+            Timer timer = byCode.get(code);
+            if (timer == null) {
+                timer = Timer.builder("spaceport.gateway.requests")
+                        .description("Requests through the gateway, by Space and status code")
+                        .tags("space", space, "code", Integer.toString(code)).register(meters);
+                byCode.set(code, timer);
+            }
+            timer.record(nanos, TimeUnit.NANOSECONDS);
+            responseBytes.record(response.bytesWritten());
+        }
     }
 
     /**
