@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spaceport.api.Sdk;
 import dev.spaceport.config.SpaceportConfig;
+import dev.spaceport.testing.Dockerfiles;
 import io.smallrye.config.WithDefault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -43,8 +43,12 @@ class DockerfilesTest {
 
     private static Set<Integer> expectedPorts(Path dockerfile) throws Exception {
         return switch (dockerfile.toString()) {
-            // The reference workload is a Gradio Space: the gradio sdk's default appPort.
-            case "workloads/arr-coc/Dockerfile" -> Set.of(Sdk.GRADIO.defaultPort());
+            // The reference workload and the runtime images serve their sdk's default appPort.
+            case "workloads/arr-coc/Dockerfile", "images/runtime-gradio/Dockerfile" -> Set.of(Sdk.GRADIO.defaultPort());
+            case "images/runtime-streamlit/Dockerfile" -> Set.of(Sdk.STREAMLIT.defaultPort());
+            case "images/runtime-static/Dockerfile" -> Set.of(Sdk.STATIC.defaultPort());
+            // An init container: it serves nothing.
+            case "images/git-clone/Dockerfile" -> Set.of();
             // The gateway's default port and the management port, as configured.
             case "src/main/docker/Dockerfile.jvm" -> Set.of(
                     Integer.parseInt(SpaceportConfig.Gateway.class.getMethod("port").getAnnotation(WithDefault.class).value()),
@@ -56,14 +60,14 @@ class DockerfilesTest {
     @ParameterizedTest
     @MethodSource("dockerfiles")
     void dockerfileKeepsThePromises(Path dockerfile) throws Exception {
-        List<String[]> instructions = instructions(ROOT.resolve(dockerfile));
+        List<Dockerfiles.Instruction> instructions = Dockerfiles.instructions(ROOT.resolve(dockerfile));
         Map<String, String> args = new HashMap<>();
         Set<String> stages = new HashSet<>();
         String user = null;
         Set<Integer> exposed = new HashSet<>();
-        for (String[] instruction : instructions) {
-            String keyword = instruction[0];
-            String rest = instruction[1];
+        for (Dockerfiles.Instruction instruction : instructions) {
+            String keyword = instruction.keyword();
+            String rest = instruction.arguments();
             switch (keyword) {
                 case "ARG" -> {
                     String[] nameValue = rest.split("=", 2);
@@ -117,27 +121,6 @@ class DockerfilesTest {
         if (SECRET_NAME.matcher(name).matches()) {
             assertThat(value.replace("\"", "").trim()).as("%s: %s %s must not carry a value", dockerfile, keyword, name).isEmpty();
         }
-    }
-
-    /** Instructions with continuation lines joined and comments dropped: {keyword, arguments}. */
-    private static List<String[]> instructions(Path file) throws IOException {
-        List<String[]> out = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : Files.readAllLines(file)) {
-            String trimmed = line.strip();
-            if (trimmed.startsWith("#") || (trimmed.isEmpty() && current.isEmpty())) {
-                continue;
-            }
-            if (trimmed.endsWith("\\")) {
-                current.append(trimmed, 0, trimmed.length() - 1).append(' ');
-                continue;
-            }
-            current.append(trimmed);
-            String[] parts = current.toString().split("\\s+", 2);
-            out.add(new String[] {parts[0].toUpperCase(), parts.length > 1 ? parts[1] : ""});
-            current.setLength(0);
-        }
-        return out;
     }
 
     private static Properties applicationProperties() throws IOException {
