@@ -30,6 +30,9 @@ public final class SpaceStatusCalculator {
     public static final String SCHEDULED = "Scheduled";
     public static final String AVAILABLE = "Available";
     public static final String SLEEPING = "Sleeping";
+    /** kstatus's conditions (Flux's `wait`, kpt, cli-utils), which read these two and not Ready. */
+    public static final String RECONCILING = "Reconciling";
+    public static final String STALLED = "Stalled";
 
     /** Container waiting reasons a kubelet reports when the app cannot start; each is a RUNTIME_ERROR. */
     private static final Set<String> FAILED_WAITING = Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull",
@@ -156,6 +159,11 @@ public final class SpaceStatusCalculator {
         conditions.add(o.sleep().asleep()
                 ? condition(SLEEPING, "True", "Idle", "No visitor for the Space's sleep time; its pod and hardware are released")
                 : condition(SLEEPING, "False", "Awake", "The Space is awake"));
+        boolean starting = stage == Stage.APP_STARTING || stage == Stage.RUNNING_APP_STARTING;
+        conditions.add(starting ? condition(RECONCILING, "True", reason, message)
+                : condition(RECONCILING, "False", stage.reason(), "Not starting or rolling out"));
+        conditions.add(stage.isError() ? condition(STALLED, "True", reason, message)
+                : condition(STALLED, "False", stage.reason(), "No error"));
         status.setConditions(keepTransitionTimes(conditions, previous.getConditions(), generation, o.now()));
         return new Result(status, Optional.ofNullable(recheck));
     }

@@ -113,6 +113,22 @@ class SpaceStatusCalculatorTest {
         return status.getConditions().stream().collect(Collectors.toMap(Condition::getType, c -> c.getStatus() + "/" + c.getReason()));
     }
 
+    /** kstatus (Flux's wait) reads Reconciling and Stalled: starting is in progress, an error is failed, sleep is current. */
+    @Test
+    void kstatusConditionsFollowTheStage() {
+        var running = compute(List.of(pod("p", CURRENT, NOW.minusSeconds(30), true).build())).status();
+        assertThat(conditions(running)).containsEntry("Reconciling", "False/Running").containsEntry("Stalled", "False/Running");
+        var starting = compute(List.of(pod("p", CURRENT, NOW.minusSeconds(60), false).build())).status();
+        assertThat(conditions(starting)).containsEntry("Reconciling", "True/Starting").containsEntry("Stalled", "False/AppStarting");
+        var failed = compute(null, List.of(pod("p", CURRENT, NOW.minus(Duration.ofMinutes(31)), false).build()), NOW).status();
+        assertThat(failed.getStage()).isEqualTo("RUNTIME_ERROR");
+        assertThat(conditions(failed).get("Stalled")).startsWith("True/");
+        assertThat(conditions(failed).get("Reconciling")).isEqualTo("False/RuntimeError");
+        var asleep = new SleepPolicy.Decision(true, NOW.minusSeconds(5).toString(), false, java.util.Optional.empty());
+        var sleeping = compute(null, List.of(), NOW, asleep).status();
+        assertThat(conditions(sleeping)).containsEntry("Reconciling", "False/Sleeping").containsEntry("Stalled", "False/Sleeping");
+    }
+
     @Test
     void readyCurrentPodIsRunning() {
         SpaceStatus status = compute(List.of(pod("p", CURRENT, NOW.minusSeconds(30), true).build())).status();
