@@ -217,6 +217,8 @@ public class SpaceDeploymentDependent extends CRUDKubernetesDependentResource<De
                 env.add(env("GRADIO_SERVER_PORT", Integer.toString(appPort(spec))));
             }
             case STREAMLIT -> env.add(env("STREAMLIT_SERVER_PORT", Integer.toString(appPort(spec))));
+            // The static runtime image (images/runtime-static) listens on PORT.
+            case STATIC -> env.add(env("PORT", Integer.toString(appPort(spec))));
             default -> { }
         }
         if (spec.getSource().getGit() != null) {
@@ -294,12 +296,17 @@ public class SpaceDeploymentDependent extends CRUDKubernetesDependentResource<De
         return selector;
     }
 
-    /** GPU node pools are tainted nvidia.com/gpu:NoSchedule (GPU operator, EKS, GKE); GPU flavors tolerate it. */
+    /**
+     * GPU node pools are tainted nvidia.com/gpu:NoSchedule (GPU operator, EKS, GKE); GPU flavors tolerate
+     * it, also those asking for a MIG slice or a shared GPU (nvidia.com/mig-1g.10gb, nvidia.com/gpu.shared),
+     * whose nodes carry the same taint, and a taint named like their resource.
+     */
     private static List<Toleration> tolerations(HardwareFlavorSpec hw) {
         List<Toleration> tolerations = new ArrayList<>();
         if (hw.getGpu() != null) {
-            tolerations.add(new TolerationBuilder().withKey(gpuResource(hw)).withOperator("Exists")
-                    .withEffect("NoSchedule").build());
+            for (String key : new java.util.LinkedHashSet<>(List.of("nvidia.com/gpu", gpuResource(hw)))) {
+                tolerations.add(new TolerationBuilder().withKey(key).withOperator("Exists").withEffect("NoSchedule").build());
+            }
         }
         if (hw.getTolerations() != null) {
             tolerations.addAll(hw.getTolerations());

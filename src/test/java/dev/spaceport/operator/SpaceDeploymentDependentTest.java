@@ -75,6 +75,25 @@ class SpaceDeploymentDependentTest {
     }
 
     @Test
+    void migFlavorToleratesTheGpuTaintAndItsOwnResource() {
+        HardwareFlavor mig = a10gSmall();
+        mig.getSpec().getGpu().setResource("nvidia.com/mig-1g.10gb");
+        PodSpec pod = build(TestSpaces.gradio("team", "demo", "a10g-small"), mig).getSpec().getTemplate().getSpec();
+        assertThat(pod.getTolerations()).extracting(t -> t.getKey())
+                .containsExactly("nvidia.com/gpu", "nvidia.com/mig-1g.10gb");
+        assertThat(app(build(TestSpaces.gradio("team", "demo", "a10g-small"), mig)).getResources().getLimits())
+                .containsEntry("nvidia.com/mig-1g.10gb", new Quantity("1"));
+    }
+
+    @Test
+    void staticSpaceIsToldItsPort() {
+        var space = TestSpaces.gradio("team", "demo", null);
+        space.getSpec().setSdk(dev.spaceport.api.Sdk.STATIC);
+        space.getSpec().setAppPort(8088);
+        assertThat(plainEnv(build(space, cpuBasic()))).containsEntry("PORT", "8088");
+    }
+
+    @Test
     void cpuFlavorHasNoGpuAndNoToleration() {
         Deployment d = build(TestSpaces.gradio("team", "demo", null), cpuBasic());
         assertThat(app(d).getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
