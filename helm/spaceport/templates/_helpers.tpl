@@ -1,0 +1,209 @@
+{{/* Names: at most 63 characters (a DNS label); "spaceport" for a release named spaceport. */}}
+{{- define "spaceport.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "spaceport.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "spaceport.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels on every object of the chart. */}}
+{{- define "spaceport.labels" -}}
+helm.sh/chart: {{ include "spaceport.chart" . }}
+app.kubernetes.io/name: {{ include "spaceport.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/* Selector labels of one component ("operator" or "gateway"): stable for the release's life. */}}
+{{- define "spaceport.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "spaceport.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "spaceport.componentLabels" -}}
+{{ include "spaceport.labels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "spaceport.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{/* ServiceAccount names; an existing account may be named when create is false. */}}
+{{- define "spaceport.serviceAccountName" -}}
+{{- $sa := index .root.Values.serviceAccount .component }}
+{{- if $sa.create }}
+{{- default (printf "%s-%s" (include "spaceport.fullname" .root) .component) $sa.name }}
+{{- else }}
+{{- required (printf "serviceAccount.%s.name is required when serviceAccount.%s.create is false" .component .component) $sa.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+The ingress annotations Spaceport puts on every Space's Ingress: the preset of ingress.controller,
+then the user's ingress.annotations on top (a user value wins).
+*/}}
+{{- define "spaceport.ingressAnnotations" -}}
+{{- $preset := dict }}
+{{- if eq .Values.ingress.controller "nginx" }}
+{{- /* ingress-nginx: no body limit (uploads), no buffering either way (SSE, streamed responses and
+       uploads pass through), an hour before an idle WebSocket or SSE stream is cut. */}}
+{{- $preset = dict
+      "nginx.ingress.kubernetes.io/proxy-body-size" "0"
+      "nginx.ingress.kubernetes.io/proxy-buffering" "off"
+      "nginx.ingress.kubernetes.io/proxy-request-buffering" "off"
+      "nginx.ingress.kubernetes.io/proxy-read-timeout" "3600"
+      "nginx.ingress.kubernetes.io/proxy-send-timeout" "3600" }}
+{{- else if eq .Values.ingress.controller "traefik" }}
+{{- /* Traefik streams without buffering and has no body limit unless a Buffering Middleware is
+       attached (router.middlewares), so nothing is needed for that; its timeouts are not Ingress
+       annotations but static configuration (entryPoints.<name>.transport.respondingTimeouts, v3's
+       readTimeout defaults to 60s and cuts slow uploads) and serversTransport forwardingTimeouts:
+       see the chart README. What an Ingress can say: TLS on the router, its entry points, middlewares. */}}
+{{- if eq .Values.config.scheme "https" }}
+{{- $_ := set $preset "traefik.ingress.kubernetes.io/router.tls" "true" }}
+{{- end }}
+{{- with .Values.ingress.traefik.entrypoints }}
+{{- $_ := set $preset "traefik.ingress.kubernetes.io/router.entrypoints" . }}
+{{- end }}
+{{- with .Values.ingress.traefik.middlewares }}
+{{- $_ := set $preset "traefik.ingress.kubernetes.io/router.middlewares" . }}
+{{- end }}
+{{- end }}
+{{- toYaml (merge (deepCopy .Values.ingress.annotations) $preset) }}
+{{- end }}
+
+{{/* The pod security context of both Deployments: the restricted Pod Security Standard, uid 1001 as in the image. */}}
+{{- define "spaceport.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 1001
+runAsGroup: 1001
+fsGroup: 1001
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{- define "spaceport.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+runAsUser: 1001
+capabilities:
+  drop: ["ALL"]
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/*
+The pod template both Deployments share; .component is "operator" or "gateway", .values its values,
+.spread optional topologySpreadConstraints.
+The checksum annotation rolls the pods when the configuration changes.
+*/}}
+{{- define "spaceport.podTemplate" -}}
+{{- $root := .root }}
+{{- $v := .values }}
+metadata:
+  labels:
+    {{- include "spaceport.componentLabels" . | nindent 4 }}
+  annotations:
+    checksum/config: {{ include (print $root.Template.BasePath "/config.yaml") $root | sha256sum }}
+    {{- with $v.podAnnotations }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  serviceAccountName: {{ include "spaceport.serviceAccountName" . }}
+  {{- with $root.Values.imagePullSecrets }}
+  imagePullSecrets:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $v.priorityClassName }}
+  priorityClassName: {{ . }}
+  {{- end }}
+  securityContext:
+    {{- include "spaceport.podSecurityContext" . | nindent 4 }}
+  containers:
+    - name: {{ .component }}
+      image: {{ include "spaceport.image" $root }}
+      imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+      env:
+        - name: SPACEPORT_ROLES
+          value: {{ .component }}
+        - name: QUARKUS_CONFIG_LOCATIONS
+          value: /etc/spaceport/application.properties
+        - name: JAVA_OPTS_APPEND
+          value: {{ $v.javaOpts | quote }}
+      ports:
+        {{- if eq .component "gateway" }}
+        - name: http
+          containerPort: 8080
+          protocol: TCP
+        {{- end }}
+        - name: management
+          containerPort: 8081
+          protocol: TCP
+      startupProbe:
+        httpGet:
+          path: /q/health/live
+          port: management
+        periodSeconds: 2
+        failureThreshold: 60
+      livenessProbe:
+        httpGet:
+          path: /q/health/live
+          port: management
+        periodSeconds: 10
+      readinessProbe:
+        httpGet:
+          path: /q/health/ready
+          port: management
+        periodSeconds: 5
+      resources:
+        {{- toYaml $v.resources | nindent 8 }}
+      securityContext:
+        {{- include "spaceport.containerSecurityContext" . | nindent 8 }}
+      volumeMounts:
+        - name: config
+          mountPath: /etc/spaceport
+          readOnly: true
+        # The root filesystem is read-only; the JVM and Vert.x write temporary files here.
+        - name: tmp
+          mountPath: /tmp
+  volumes:
+    - name: config
+      configMap:
+        name: {{ include "spaceport.fullname" $root }}-config
+    - name: tmp
+      emptyDir: {}
+  {{- with $v.nodeSelector }}
+  nodeSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $v.tolerations }}
+  tolerations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $v.affinity }}
+  affinity:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .spread }}
+  topologySpreadConstraints:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
