@@ -319,7 +319,7 @@ class HelmChartIT {
         return Tools.helm(args.toArray(String[]::new)).ok();
     }
 
-    private static List<GenericKubernetesResource> render(String release, String namespace, String... options) {
+    static List<GenericKubernetesResource> render(String release, String namespace, String... options) {
         return documents(template(release, namespace, options)).stream().map(HelmChartIT::parse).toList();
     }
 

@@ -1,0 +1,210 @@
+package dev.spaceport.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spaceport.api.Sdk;
+import dev.spaceport.api.Space;
+import dev.spaceport.api.SpaceSource;
+import dev.spaceport.api.SpaceSpec;
+import dev.spaceport.testing.ClusterExtension;
+import dev.spaceport.testing.PodApps;
+import dev.spaceport.testing.SpaceWaits;
+import dev.spaceport.testing.TestCluster;
+import dev.spaceport.testing.TestNamespace;
+import dev.spaceport.testing.Tools;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The operator and the gateway run with nothing but the chart's ServiceAccounts, RBAC and
+ * configuration: each is the built application (target/quarkus-app) in a process of its own, with a
+ * kubeconfig holding its ServiceAccount's token ({@code kubectl create token}) and the chart's rendered
+ * application.properties. A Space is reconciled, served, put to sleep and woken, and neither process
+ * logs a Forbidden answer. Only the listeners are moved to loopback, and the gateway's addresses are
+ * TEST-NET ones (the apiserver refuses loopback in EndpointSlices).
+ */
+@ExtendWith(ClusterExtension.class)
+class ChartServiceAccountsIT {
+
+    private static final Path REPO = TestCluster.repoRoot();
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    /** What the chart's RBAC is made of, and its configuration; the workloads themselves cannot run here. */
+    private static final Set<String> APPLIED = Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role",
+            "RoleBinding", "ConfigMap");
+
+    @Test
+    void operatorAndGatewayServeSleepAndWakeASpaceUnderTheChartsServiceAccounts(KubernetesClient client, TestNamespace ns)
+            throws Exception {
+        TestCluster.get().installCrds();
+        TestCluster.get().installFlavors();
+        String release = "spaceport-sa" + ThreadLocalRandom.current().nextInt(1000, 10000);
+        String releaseNs = release;
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(releaseNs).endMetadata().build())
+                .create();
+        Path work = Files.createTempDirectory("spaceport-chart-sa-");
+        List<Process> processes = new ArrayList<>();
+        List<GenericKubernetesResource> clusterScoped = new ArrayList<>();
+        try {
+            List<GenericKubernetesResource> rendered = HelmChartIT.render(release, releaseNs).stream()
+                    .filter(o -> APPLIED.contains(o.getKind())).toList();
+            assertThat(rendered).extracting(GenericKubernetesResource::getKind).contains("ServiceAccount", "ClusterRole", "Role");
+            for (GenericKubernetesResource object : rendered) {
+                client.resource(object).serverSideApply();
+                if (object.getMetadata().getNamespace() == null && !object.getKind().equals("ServiceAccount")
+                        && !object.getKind().equals("ConfigMap")) {
+                    clusterScoped.add(object);
+                }
+            }
+            ConfigMap config = client.configMaps().inNamespace(releaseNs).withName(release + "-config").get();
+            Path properties = work.resolve("application.properties");
+            Files.writeString(properties, config.getData().get("application.properties"));
+
+            int gatewayPort = freePort();
+            Path operatorLog = work.resolve("operator.log");
+            Path gatewayLog = work.resolve("gateway.log");
+            processes.add(start("operator", kubeconfig(work, releaseNs, release + "-operator"), properties, operatorLog,
+                    List.of("-Dspaceport.gateway.endpoints=192.0.2.10")));
+            int gatewayManagement = freePort();
+            processes.add(start("gateway", kubeconfig(work, releaseNs, release + "-gateway"), properties, gatewayLog,
+                    List.of("-Dspaceport.gateway.host=127.0.0.1", "-Dspaceport.gateway.port=" + gatewayPort,
+                            "-Dquarkus.http.port=" + gatewayManagement, "-Dspaceport.gateway.activity-flush-interval=1s")));
+
+            try (PodApps apps = new PodApps(client, ns.name())) {
+                client.resource(space(ns, "hello")).create();
+                SpaceWaits.awaitStage(client, ns, "hello", "RUNNING");
+                await("the gateway serves the Space").atMost(WAIT)
+                        .until(() -> get(gatewayPort, ns, "hello").statusCode() == 200);
+
+                // The chart turns on the per-Space NetworkPolicy and leader election: both done under its RBAC.
+                NetworkPolicy policy = client.network().v1().networkPolicies().inNamespace(ns.name()).withName("hello").get();
+                assertThat(policy).isNotNull();
+                assertThat(policy.getSpec().getIngress().get(0).getFrom().get(0).getNamespaceSelector().getMatchLabels())
+                        .containsEntry("kubernetes.io/metadata.name", releaseNs);
+                Lease lease = client.leases().inNamespace(releaseNs).withName(release + "-operator").get();
+                assertThat(lease).isNotNull();
+                assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
+
+                // Sleep (the operator) and wake (the gateway asks; the operator starts the pod again).
+                client.resources(Space.class).inNamespace(ns.name()).withName("hello")
+                        .edit(s -> {
+                            s.getSpec().setSleepTime("3s");
+                            return s;
+                        });
+                SpaceWaits.awaitStage(client, ns, "hello", "SLEEPING");
+                await("the sleeping Space's pod is gone").atMost(WAIT).until(() -> client.pods().inNamespace(ns.name())
+                        .withLabel("spaceport.dev/space", "hello").list().getItems().isEmpty());
+
+                HttpResponse<String> woken = get(gatewayPort, ns, "hello");
+
+                assertThat(woken.statusCode()).isEqualTo(200);
+                await("lastWake recorded").atMost(WAIT).until(() -> SpaceWaits.space(client, ns, "hello").getStatus()
+                        .getLastWake() != null);
+            }
+            for (Path log : List.of(operatorLog, gatewayLog)) {
+                assertThat(Files.readString(log)).as(log.getFileName().toString())
+                        .doesNotContain("Forbidden").doesNotContain("forbidden").contains("Installed features");
+            }
+        } finally {
+            for (Process process : processes) {
+                process.destroy();
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+            clusterScoped.forEach(o -> client.resource(o).delete());
+            client.namespaces().withName(releaseNs).delete();
+        }
+    }
+
+    private static Space space(TestNamespace ns, String name) {
+        SpaceSource source = new SpaceSource();
+        source.setImage("registry.spaceport.test/demo:1.0");
+        SpaceSpec spec = new SpaceSpec();
+        spec.setSdk(Sdk.GRADIO);
+        spec.setSource(source);
+        spec.setSleepTime("never");
+        Space space = new Space();
+        space.setMetadata(new ObjectMetaBuilder().withNamespace(ns.name()).withName(name).build());
+        space.setSpec(spec);
+        return space;
+    }
+
+    private static HttpResponse<String> get(int port, TestNamespace ns, String name) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .header("Host", ns.name() + "-" + name + ".spaces.localhost").timeout(Duration.ofSeconds(60)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A kubeconfig that is the ServiceAccount and nothing more: the cluster's address and CA, and a token. */
+    private static Path kubeconfig(Path work, String namespace, String serviceAccount) throws IOException {
+        String token = Tools.kubectl(null, "create", "token", serviceAccount, "-n", namespace, "--duration=1h").ok().trim();
+        String server = Tools.kubectl(null, "config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}").ok();
+        String ca = Tools.kubectl(null, "config", "view", "--minify", "--raw",
+                "-o", "jsonpath={.clusters[0].cluster.certificate-authority}").ok();
+        Path file = work.resolve(serviceAccount + ".kubeconfig");
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: local
+                  cluster: {server: "%s", certificate-authority: "%s"}
+                users:
+                - name: %s
+                  user: {token: "%s"}
+                contexts:
+                - name: sa
+                  context: {cluster: local, user: %s, namespace: %s}
+                current-context: sa
+                """.formatted(server, ca, serviceAccount, token, serviceAccount, namespace));
+        return file;
+    }
+
+    /** The built application in one role, as the chart's Deployment runs it (its env), listeners on loopback. */
+    private static Process start(String role, Path kubeconfig, Path properties, Path log, List<String> extra)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-Dquarkus.http.host=127.0.0.1"));
+        if (role.equals("operator")) {
+            command.add("-Dquarkus.http.port=" + freePort());
+        }
+        command.addAll(extra);
+        command.addAll(List.of("-jar", REPO.resolve("target/quarkus-app/quarkus-run.jar").toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("KUBECONFIG", kubeconfig.toString());
+        env.put("QUARKUS_CONFIG_LOCATIONS", properties.toString());
+        env.put("SPACEPORT_ROLES", role);
+        return builder.start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
