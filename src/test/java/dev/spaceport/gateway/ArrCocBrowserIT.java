@@ -8,6 +8,7 @@ import dev.spaceport.api.Space;
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.LocalClusterResource;
 import dev.spaceport.testing.LocalCommand;
+import dev.spaceport.testing.PodAppsScript;
 import dev.spaceport.testing.TestCluster;
 import dev.spaceport.testing.TestNamespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -70,15 +71,7 @@ class ArrCocBrowserIT {
         space.getSpec().setDomains(List.of(domain));
         String name = space.getMetadata().getName();
 
-        Path logs = TARGET.resolve("pod-apps").resolve(ns.name());
-        Files.createDirectories(logs);
-        ProcessBuilder podAppsCommand = new ProcessBuilder(TestCluster.repoRoot().resolve("cluster/pod-apps").toString(),
-                ns.name(), "--logs", logs.toString())
-                .redirectErrorStream(true).redirectOutput(logs.resolve("pod-apps.log").toFile());
-        podAppsCommand.environment().put("KUBECONFIG", TestCluster.get().kubeconfig().toString());
-        Process podApps = podAppsCommand.start();
-        try {
-            failIfExitedAtOnce(podApps);
+        try (PodAppsScript podApps = new PodAppsScript(ns.name())) {
             long created = System.nanoTime();
             client.resource(space).create();
             awaitStage(client, ns, name, "RUNNING");
@@ -93,7 +86,7 @@ class ArrCocBrowserIT {
             Path screenshot = TARGET.resolve("screenshots/arr-coc.png");
             Files.deleteIfExists(screenshot);
             String url = "http://" + domain + ":" + gateway.port() + "/";
-            Path output = logs.resolve("browser.json");
+            Path output = podApps.logs().resolve("browser.json");
             Process browser = new ProcessBuilder(browserVenv.resolve("bin/python").toString(),
                     WORKLOAD.resolve("tests/browser/submit_image.py").toString(), url, screenshot.toString())
                     .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(output.toFile()).start();
@@ -105,7 +98,7 @@ class ArrCocBrowserIT {
             System.out.printf("ArrCocBrowserIT: RUNNING %.1fs after create, gateway 200 %.1fs after RUNNING, browser %.1fs; %s%n",
                     (running - created) / 1e9, (answering - running) / 1e9, (browsed - answering) / 1e9, out.strip());
 
-            String context = out + "\n--- pod-apps ---\n" + Files.readString(logs.resolve("pod-apps.log"));
+            String context = out + "\n--- pod-apps ---\n" + podApps.log();
             assertThat(browser.exitValue()).as("browser script's exit code; its output and pod-apps' log:\n%s", context).isZero();
             JsonObject result = new JsonObject(out.strip());
             assertThat(result.getString("error")).as(context).isNull();
@@ -118,18 +111,6 @@ class ArrCocBrowserIT {
             assertThat(heatmap.getString("src")).startsWith("http://" + domain + ":" + gateway.port() + "/gradio_api/file=");
             assertThat(result.getString("answer")).contains("visual tokens over 1024 patches");
             assertThat(screenshot).isNotEmptyFile();
-        } finally {
-            podApps.destroy(); // SIGTERM: pod-apps stops every app it started
-            if (!podApps.waitFor(30, TimeUnit.SECONDS)) {
-                podApps.destroyForcibly();
-            }
-        }
-    }
-
-    /** Fails fast when pod-apps died at once (no kubectl, say) rather than after the waits below. */
-    private static void failIfExitedAtOnce(Process podApps) throws InterruptedException {
-        if (podApps.waitFor(1, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("cluster/pod-apps exited with " + podApps.exitValue());
         }
     }
 }
