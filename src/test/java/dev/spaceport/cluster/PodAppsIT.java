@@ -94,7 +94,12 @@ class PodAppsIT {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile.getParent()))).isEqualTo("rwx------");
 
-            client.resources(Space.class).inNamespace(ns.name()).withName("arr-coc").delete();
+            // Paused: the operator scales to zero and the pod goes, as when a Space sleeps.
+            client.resources(Space.class).inNamespace(ns.name()).withName("arr-coc")
+                    .edit(space -> {
+                        space.getSpec().setPaused(true);
+                        return space;
+                    });
             await("app stopped with its pod").atMost(WAIT).until(() -> podApps.log().contains("stop " + podName) && !Files.exists(proc));
             assertThat(refused(ip, port)).as("nothing listens at the pod's address any more").isTrue();
             String logs = podApps.log() + Files.readString(podApps.logs().resolve(podName + ".log"));
