@@ -86,6 +86,7 @@ def predict(image, question, min_lod, max_lod, exploration_weight):
 
 def build_demo() -> gr.Blocks:
     mode = "vision-language model" if vlm is not None else "relevance only"
+    # elem_id: stable ids for the browser test (tests/browser/submit_image.py), which Gradio puts on each block.
     with gr.Blocks(title="ARR-COC", analytics_enabled=False) as demo:
         gr.Markdown(
             "# ARR-COC: adaptive relevance realisation\n"
@@ -93,20 +94,22 @@ def build_demo() -> gr.Blocks:
             "patches more visual tokens.\n\n"
             f"Space `{SPACE_ID}` · hardware `{ACCELERATOR}` · mode: {mode}"
             + (f" · model `{MODEL_REPO_ID}`" if MODEL_REPO_ID else "")
-            + (f" · served at https://{SPACE_HOST}" if SPACE_HOST else "")
+            + (f" · served at https://{SPACE_HOST}" if SPACE_HOST else ""),
+            elem_id="arr-coc-header",
         )
         with gr.Row():
             with gr.Column():
-                image = gr.Image(type="pil", label="Image")
-                question = gr.Textbox(label="Question", value="What is in the centre of the image?")
+                image = gr.Image(type="pil", label="Image", elem_id="arr-coc-image")
+                question = gr.Textbox(label="Question", value="What is in the centre of the image?",
+                                      elem_id="arr-coc-question")
                 min_lod = gr.Slider(64, 128, value=64, step=1, label="Min LOD (tokens per patch)")
                 max_lod = gr.Slider(256, 400, value=400, step=1, label="Max LOD (tokens per patch)")
                 exploration = gr.Slider(0.0, 1.0, value=0.0, step=0.05, label="Exploration weight (exploit 0 to explore 1)")
-                run = gr.Button("Realize relevance", variant="primary")
+                run = gr.Button("Realize relevance", variant="primary", elem_id="arr-coc-run")
             with gr.Column():
-                answer = gr.Textbox(label="Answer")
-                relevance = gr.Image(type="pil", label="Tokens per patch")
-                allocation = gr.JSON(label="Token allocation")
+                answer = gr.Textbox(label="Answer", elem_id="arr-coc-answer")
+                relevance = gr.Image(type="pil", label="Tokens per patch", elem_id="arr-coc-heatmap")
+                allocation = gr.JSON(label="Token allocation", elem_id="arr-coc-allocation")
         run.click(predict, [image, question, min_lod, max_lod, exploration], [answer, relevance, allocation],
                   api_name="predict")
     return demo

@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a helper script of the test world and returns its standard output; stderr goes to the test log. */
-final class LocalCommand {
+public final class LocalCommand {
 
     private LocalCommand() {
     }
 
-    static String run(List<String> command) {
+    public static String run(List<String> command) {
         try {
             // Output goes to a file, so that the time limit holds even if the command never closes stdout.
             Path output = Files.createTempFile("spaceport-command-", ".out");
