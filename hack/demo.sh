@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `make demo`: Spaceport on this machine. Builds what is missing, starts the local control plane
-# (fake GPU nodes), installs the CRDs and the flavor catalog, starts the operator, applies the
-# example Spaces and shows them running on the right nodes. Stays up until Ctrl-C, then stops
-# what it started. `hack/demo.sh --no-wait` ends after showing everything.
+# (fake GPU nodes), installs the CRDs and the flavor catalog, starts the operator and the gateway,
+# applies the example Spaces (ARR-COC on cpu-basic and on a10g-small, a plain gradio Space), runs the
+# real ARR-COC app at its pods' addresses (cluster/pod-apps: kwok runs no containers), asks it a
+# question through the gateway, and shows a Space sleeping and waking. Stays up until Ctrl-C, then
+# stops what it started. `hack/demo.sh --no-wait` ends after showing everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 wait_for_ctrl_c=true
@@ -40,6 +42,10 @@ kubectl get nodes -L nvidia.com/gpu.product,nvidia.com/gpu.count
 step "Building Spaceport (Maven; the first time downloads its dependencies)"
 mvn -B -ntp -q package -DskipTests
 
+step "The ARR-COC app's Python environment (cached in ~/.cache/spaceport/venv; the first time takes ~30 s)"
+venv=$(workloads/arr-coc/venv.sh)
+echo "  $venv"
+
 step "Installing the CRDs and the hardware flavor catalog (deploy/hardware-flavors.yaml)"
 kubectl apply --server-side --force-conflicts -f crds/ -f deploy/hardware-flavors.yaml >/dev/null
 kubectl get hardwareflavors
@@ -57,28 +63,39 @@ done
 step "A bad Space is refused by the API server, naming the field"
 kubectl apply --dry-run=server -n default -f src/test/resources/invalid-spaces/app-port-zero.yaml 2>&1 | sed 's/^/  /' || true
 
-step "Applying the examples into namespace $namespace: $(ls examples/*.yaml | xargs -n1 basename | tr '\n' ' ')"
 kubectl create namespace "$namespace" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
-kubectl apply -n "$namespace" -f examples/
-kubectl wait -n "$namespace" --for=jsonpath='{.status.stage}'=RUNNING space --all --timeout=120s >/dev/null
+step "Starting cluster/pod-apps: the real ARR-COC app at each ARR-COC pod's loopback IP and port, with the pod's env (kwok runs no containers; other pods get a stand-in page; logs in $state/pod-apps)"
+cluster/pod-apps "$namespace" --logs "$state/pod-apps" 2> >(sed -u 's/^/  /' >&2) &
+pod_apps_pid=$!
+
+step "Applying the examples into namespace $namespace: $(ls examples/*.yaml | xargs -n1 basename | tr '\n' ' ')"
+# kwok marks a pod Ready by its own clock, not by probing the app: the ARR-COC pods turn Ready after
+# 20 s, once the real app listens (3-7 s here), as a readiness probe would; the stand-in after 2 s.
+kubectl annotate --local -o yaml -f examples/arr-coc-cpu-space.yaml -f examples/arr-coc-space.yaml \
+  pod-ready.stage.kwok.x-k8s.io/delay=20s | kubectl apply -n "$namespace" -f -
+kubectl annotate --local -o yaml -f examples/hello-gradio-space.yaml pod-ready.stage.kwok.x-k8s.io/delay=2s \
+  | kubectl apply -n "$namespace" -f -
+kubectl get spaces -n "$namespace"
+echo "  ... waiting for RUNNING"
+kubectl wait -n "$namespace" --for=jsonpath='{.status.stage}'=RUNNING space --all --timeout=180s >/dev/null
 kubectl get spaces -n "$namespace"
 
 step "Each Space's pod, on a node with the right hardware"
 kubectl get pods -n "$namespace" -o custom-columns='POD:.metadata.name,SPACE:.metadata.labels.spaceport\.dev/space,FLAVOR:.metadata.labels.spaceport\.dev/hardware,NODE:.spec.nodeName,GPUS:.spec.containers[0].resources.limits.nvidia\.com/gpu,IP:.status.podIP,READY:.status.conditions[?(@.type=="Ready")].status'
 
-step "Through the gateway: cluster/pod-apps serves a stand-in page at each pod's loopback IP (kwok runs no containers)"
-cluster/pod-apps "$namespace" &
-pod_apps_pid=$!
-url="http://$namespace-hello-gradio.spaces.localhost:8080/"
-until curl -fs --resolve "$namespace-hello-gradio.spaces.localhost:8080:127.0.0.1" "$url" >/dev/null; do sleep 0.5; done
-echo "\$ curl $url"
-curl -s --resolve "$namespace-hello-gradio.spaces.localhost:8080:127.0.0.1" "$url" | sed 's/^/  /'
+step "The ARR-COC app through the gateway (curl resolves *.localhost to 127.0.0.1 itself)"
+arr_url="http://$namespace-arr-coc-cpu.spaces.localhost:8080/"
+until curl -fs "$arr_url" >/dev/null; do sleep 0.5; done
+echo "\$ curl $arr_url"
+page=$(curl -s -w '\n%{http_code} %{size_download}' "$arr_url")
+echo "  HTTP ${page##*$'\n'} bytes: the Gradio page of the app titled $(grep -o '"title":"[^"]*"' <<<"$page" | head -1 | cut -d'"' -f4)"
 
+
+step "A visitor asks ARR-COC a question with the Hub's own Python client (gradio_client), through the gateway"
+"$venv/bin/python" hack/ask-arr-coc.py "$arr_url"
+
+url="http://$namespace-hello-gradio.spaces.localhost:8080/"
 step "Sleep: hello-gradio with sleepTime 10s goes to sleep without visitors; its pod is released"
-# The stand-in app takes up to half a second to appear at a new pod's IP: the pod is Ready after 2 s,
-# as a real app's readiness probe would pass only once it listens.
-kubectl annotate space hello-gradio -n "$namespace" pod-ready.stage.kwok.x-k8s.io/delay=2s >/dev/null
-kubectl wait -n "$namespace" --for=jsonpath='{.status.stage}'=RUNNING space/hello-gradio --timeout=60s >/dev/null
 kubectl patch space hello-gradio -n "$namespace" --type merge -p '{"spec":{"sleepTime":"10s"}}' >/dev/null
 kubectl wait -n "$namespace" --for=jsonpath='{.status.stage}'=SLEEPING space/hello-gradio --timeout=60s >/dev/null
 kubectl get space hello-gradio -n "$namespace"
@@ -86,7 +103,8 @@ kubectl wait -n "$namespace" --for=delete pod -l spaceport.dev/space=hello-gradi
 echo "  pods of hello-gradio: $(kubectl get pods -n "$namespace" -l spaceport.dev/space=hello-gradio --no-headers 2>/dev/null | wc -l)"
 
 step "Wake: the next request wakes it and gets the answer, not an error"
-curl -s -o /dev/null -w "  HTTP %{http_code} after %{time_total}s\n" --resolve "$namespace-hello-gradio.spaces.localhost:8080:127.0.0.1" "$url"
+echo "\$ curl $url"
+curl -s -o /dev/null -w "  HTTP %{http_code} after %{time_total}s\n" "$url"
 kubectl get space hello-gradio -n "$namespace" -o jsonpath='  status.lastWake: {.status.lastWake}{"\n"}'
 kubectl patch space hello-gradio -n "$namespace" --type merge -p '{"spec":{"sleepTime":"never"}}' >/dev/null
 
@@ -103,7 +121,8 @@ kubectl get space hello-gradio -n "$namespace" -o jsonpath='  {.status.stage}: {
 echo
 echo "Try it yourself:  $(cluster/local-cluster env)"
 echo "                  kubectl get spaces -A;  kubectl describe space arr-coc -n $namespace"
-echo "                  curl http://$namespace-arr-coc-cpu.spaces.localhost:8080/   (the gateway; metrics at http://127.0.0.1:8081/q/metrics)"
+echo "                  open $arr_url in a browser (the real ARR-COC app, through the gateway)"
+echo "                  curl http://127.0.0.1:8081/q/metrics | grep spaceport_gateway   (the gateway's metrics)"
 if $wait_for_ctrl_c; then
   echo "The demo stays up until Ctrl-C."
   wait "$operator_pid"
