@@ -28,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -62,7 +63,10 @@ class GatewayIT {
         spec.setSource(source);
         spec.setSleepTime(sleepTime);
         Space space = new Space();
-        space.setMetadata(new ObjectMetaBuilder().withNamespace(ns.name()).withName(name).build());
+        // kwok turns a pod Ready by its own clock: 1 s after it has an IP, so that the stand-in app (started
+        // when the pod gets its IP) listens before the pod is Ready, as a readiness probe would ensure.
+        space.setMetadata(new ObjectMetaBuilder().withNamespace(ns.name()).withName(name)
+                .withAnnotations(Map.of("pod-ready.stage.kwok.x-k8s.io/delay", "1s")).build());
         space.setSpec(spec);
         return space;
     }

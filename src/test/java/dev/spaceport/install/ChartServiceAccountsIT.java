@@ -70,7 +70,9 @@ class ChartServiceAccountsIT {
         List<Process> processes = new ArrayList<>();
         List<GenericKubernetesResource> clusterScoped = new ArrayList<>();
         try {
-            List<GenericKubernetesResource> rendered = HelmChartIT.render(release, releaseNs).stream()
+            // The test world's readiness delay (below) reaches pods through the chart's own setting.
+            List<GenericKubernetesResource> rendered = HelmChartIT.render(release, releaseNs,
+                            "--set", "config.podAnnotationsFromSpace={pod-ready.stage.kwok.x-k8s.io/delay}").stream()
                     .filter(o -> APPLIED.contains(o.getKind())).toList();
             assertThat(rendered).extracting(GenericKubernetesResource::getKind).contains("ServiceAccount", "ClusterRole", "Role");
             for (GenericKubernetesResource object : rendered) {
@@ -149,7 +151,9 @@ class ChartServiceAccountsIT {
         spec.setSource(source);
         spec.setSleepTime("never");
         Space space = new Space();
-        space.setMetadata(new ObjectMetaBuilder().withNamespace(ns.name()).withName(name).build());
+        // Ready 1 s after the pod has an IP: the stand-in app listens by then, as a readiness probe would ensure.
+        space.setMetadata(new ObjectMetaBuilder().withNamespace(ns.name()).withName(name)
+                .withAnnotations(Map.of("pod-ready.stage.kwok.x-k8s.io/delay", "1s")).build());
         space.setSpec(spec);
         return space;
     }
