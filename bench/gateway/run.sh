@@ -17,7 +17,7 @@
 # 127.0.0.1:18080 (gateway) and :18081 (management), nginx on 127.0.0.1:18090; all stopped at the
 # end. Only loopback traffic. Installs wrk and nginx with apt-get when missing.
 # Environment: WRK_THREADS, WRK_CONNECTIONS, WRK_DURATION, WARMUP, NGINX_PROXY_WORKERS (auto),
-# GW_PORT, MGMT_PORT, NGINX_PORT, SPACEPORT_JAR, BENCH_JFR=1 (profile the app during the gateway
+# GW_PORT, MGMT_PORT, NGINX_PORT, SPACEPORT_JAR, GATEWAY_JAVA_OPTS, BENCH_JFR=1 (profile the app during the gateway
 # runs; the hottest frames are printed).
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
@@ -43,7 +43,9 @@ bench_jar
 bench_cluster
 jfr_opt=()
 [[ -n "${BENCH_JFR:-}" ]] && jfr_opt=("-XX:StartFlightRecording=filename=$work/app.jfr,settings=profile")
-bench_app "${jfr_opt[@]}"
+# GATEWAY_JAVA_OPTS: more JVM options for the app, e.g. a GC to compare (word-split on purpose).
+# shellcheck disable=SC2086
+bench_app "${jfr_opt[@]}" ${GATEWAY_JAVA_OPTS:-}
 
 ns=gwbench host="gwbench-echo.spaces.localhost"
 ip=$(bench_space "$ns" echo "  sleepTime: never")
