@@ -3,7 +3,6 @@ package dev.spaceport.gateway;
 import dev.spaceport.gateway.SpaceDirectory.SpaceKey;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAccumulator;
 
@@ -30,7 +29,8 @@ class ActivityRecorder {
     void record(SpaceKey key, long epochMillis) {
         LongAccumulator last = lastRequest.get(key);
         if (last == null) {
-            last = lastRequest.computeIfAbsent(key, k -> new LongAccumulator(Math::max, Long.MIN_VALUE));
+            // Created holding this request, so a flush in between never reads an empty accumulator.
+            last = lastRequest.computeIfAbsent(key, k -> new LongAccumulator(Math::max, epochMillis));
         }
         last.accumulate(epochMillis);
     }
@@ -53,7 +53,4 @@ class ActivityRecorder {
         });
     }
 
-    Optional<Instant> lastRequest(SpaceKey key) {
-        return Optional.ofNullable(lastRequest.get(key)).map(last -> Instant.ofEpochMilli(last.get()));
-    }
 }

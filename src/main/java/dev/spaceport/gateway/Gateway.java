@@ -264,7 +264,8 @@ public class Gateway {
         }
 
         void record(HttpServerResponse response, long nanos) {
-            int code = Math.floorMod(response.getStatusCode(), 600);
+            int status = response.getStatusCode();
+            int code = status >= 100 && status < 600 ? status : 0;  // 0: nothing HTTP knows
             Timer timer = byCode.get(code);
             if (timer == null) {
                 timer = Timer.builder("spaceport.gateway.requests")

@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -304,7 +305,7 @@ public class SpaceDeploymentDependent extends CRUDKubernetesDependentResource<De
     private static List<Toleration> tolerations(HardwareFlavorSpec hw) {
         List<Toleration> tolerations = new ArrayList<>();
         if (hw.getGpu() != null) {
-            for (String key : new java.util.LinkedHashSet<>(List.of("nvidia.com/gpu", gpuResource(hw)))) {
+            for (String key : new LinkedHashSet<>(List.of("nvidia.com/gpu", gpuResource(hw)))) {
                 tolerations.add(new TolerationBuilder().withKey(key).withOperator("Exists").withEffect("NoSchedule").build());
             }
         }

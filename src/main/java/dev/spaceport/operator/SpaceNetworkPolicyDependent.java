@@ -11,9 +11,9 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+import io.quarkus.arc.Arc;
 import jakarta.inject.Inject;
 import java.util.Map;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The Space's NetworkPolicy: its pod accepts connections on appPort only from the gateway's pods.
@@ -67,8 +67,8 @@ public class SpaceNetworkPolicyDependent extends CRUDKubernetesDependentResource
     public static class Enabled implements Condition<NetworkPolicy, Space> {
         @Override
         public boolean isMet(DependentResource<NetworkPolicy, Space> dependentResource, Space space, Context<Space> context) {
-            // JOSDK instantiates conditions itself (no injection), so the flag is read from the configuration directly.
-            return ConfigProvider.getConfig().getOptionalValue("spaceport.network-policy.enabled", Boolean.class).orElse(false);
+            // JOSDK instantiates conditions itself, without injection.
+            return Arc.container().instance(SpaceportConfig.class).get().networkPolicy().enabled();
         }
     }
 }

@@ -177,10 +177,15 @@ public class SpaceReconciler implements Reconciler<Space> {
         String why = String.valueOf(cause.getMessage());
         String message = "Could not apply the Space's objects (retrying): " + (why.length() > 500 ? why.substring(0, 500) + "…" : why);
         var conditions = new ArrayList<>(Optional.ofNullable(status.getConditions()).orElse(List.of()));
-        conditions.removeIf(c -> SpaceStatusCalculator.READY.equals(c.getType()));
-        conditions.add(0, new ConditionBuilder().withType(SpaceStatusCalculator.READY).withStatus("False")
-                .withReason("ApplyFailed").withMessage(message).withObservedGeneration(space.getMetadata().getGeneration())
-                .withLastTransitionTime(Instant.now().toString()).build());
+        // Ready and kstatus's pair say it: Stalled (a quota, say, needs a person), not Reconciling.
+        var failed = List.of(SpaceStatusCalculator.READY, SpaceStatusCalculator.RECONCILING, SpaceStatusCalculator.STALLED);
+        conditions.removeIf(c -> failed.contains(c.getType()));
+        for (String type : failed) {
+            String value = type.equals(SpaceStatusCalculator.STALLED) ? "True" : "False";
+            conditions.add(new ConditionBuilder().withType(type).withStatus(value).withReason("ApplyFailed")
+                    .withMessage(message).withObservedGeneration(space.getMetadata().getGeneration())
+                    .withLastTransitionTime(Instant.now().toString()).build());
+        }
         status.setConditions(conditions);
         status.setMessage(message);
         status.setStage(status.getStage() == null ? Stage.APP_STARTING.name() : status.getStage());

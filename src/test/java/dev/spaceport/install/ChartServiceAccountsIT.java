@@ -140,6 +140,10 @@ class ChartServiceAccountsIT {
             }
             clusterScoped.forEach(o -> client.resource(o).delete());
             client.namespaces().withName(releaseNs).delete();
+            // The kubeconfigs hold the ServiceAccounts' tokens.
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 

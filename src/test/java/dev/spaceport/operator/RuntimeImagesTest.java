@@ -76,8 +76,11 @@ class RuntimeImagesTest {
         // The variables the operator sets for a git source are read by the image's own scripts.
         String scripts = copiedFiles(dockerfile, instructions);
         container.getEnv().stream().map(EnvVar::getName)
-                .filter(name -> name.startsWith("GIT_") || List.of("SPACE_APP_FILE", "SDK_VERSION", "PYTHON_VERSION").contains(name))
-                .forEach(name -> assertThat(scripts).as("%s's scripts read %s", dockerfile, name).contains(name));
+                .filter(name -> name.startsWith("GIT_")
+                        || List.of("SPACE_APP_FILE", "SDK_VERSION", "PYTHON_VERSION", "PORT").contains(name))
+                // A whole word: PORT is not GRADIO_SERVER_PORT.
+                .forEach(name -> assertThat(scripts).as("%s's scripts read %s", dockerfile, name)
+                        .containsPattern("\\b" + name + "\\b"));
     }
 
     /** The Runtime setting whose value the builder used (TestConfig's names stand for the real ones). */
