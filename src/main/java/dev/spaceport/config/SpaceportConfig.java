@@ -67,6 +67,9 @@ public interface SpaceportConfig {
         @WithDefault("8080")
         int port();
 
+        /** HTTP servers, each on its own event loop; by default one per core the JVM sees (its CPU limit in a pod). */
+        Optional<Integer> eventLoops();
+
         /** A Space's last request is written to status.lastActivityTime at most this often. */
         @WithDefault("10s")
         Duration activityFlushInterval();

@@ -102,7 +102,7 @@ public class Gateway {
                         .requestHandler(request -> handle(request, proxy))
                         .listen().<Void>mapEmpty().onComplete(started);
             }
-        }, new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
+        }, new DeploymentOptions().setInstances(gateway.eventLoops().orElse(Runtime.getRuntime().availableProcessors())))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         flushTimer = vertx.setPeriodic(gateway.activityFlushInterval().toMillis(),
                 t -> vertx.executeBlocking(() -> {

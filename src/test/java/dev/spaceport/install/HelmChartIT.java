@@ -6,7 +6,7 @@ import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.TestCluster;
 import dev.spaceport.testing.TestNamespace;
 import dev.spaceport.testing.Tools;
-import dev.spaceport.testing.Tools.Result;
+import dev.spaceport.testing.LocalCommand.Result;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
