@@ -48,7 +48,10 @@ test-workloads: ## The reference workloads' tests (pytest)
 run: ## Run the operator and the gateway (127.0.0.1:8080) from the build against $KUBECONFIG
 	@[ -n "$$KUBECONFIG" ] || { echo 'KUBECONFIG is not set: `make cluster-up`, then `eval "$$(cluster/local-cluster env)"`' >&2; exit 1; }
 	$(MVN) -q package -DskipTests
-	kubectl apply --server-side --force-conflicts -f crds/ -f deploy/hardware-flavors.yaml
+	@# Flavors only once their CRD is served: kubectl maps every object before it applies any.
+	kubectl apply --server-side --force-conflicts -f crds/
+	kubectl wait --for condition=established --timeout=60s -f crds/
+	kubectl apply --server-side --force-conflicts -f deploy/hardware-flavors.yaml
 	java -Dquarkus.http.host=127.0.0.1 -Dspaceport.public-port=8080 -jar target/quarkus-app/quarkus-run.jar
 
 .PHONY: cluster-up
