@@ -2,6 +2,7 @@ package dev.spaceport.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spaceport.api.HardwareFlavor;
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.TestCluster;
 import dev.spaceport.testing.TestNamespace;
@@ -311,6 +312,62 @@ class HelmChartIT {
             }
         }
         return permissions;
+    }
+
+    /**
+     * helm install, upgrade, rollback and uninstall against the real apiserver. The CRDs are the test
+     * cluster's (shared with other tests, so crds.install=false); one flavor of the test's own shows what
+     * Helm does with flavors: kept when dropped from values (resource-policy keep), through a rollback,
+     * and after uninstall.
+     */
+    @Test
+    void helmInstallsUpgradesRollsBackAndUninstalls(KubernetesClient client, TestNamespace ns) throws IOException {
+        String release = "sp" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+        String flavor = release + "-flavor";
+        Path values = Files.createTempFile("spaceport-helm-it-", ".yaml");
+        Files.writeString(values, """
+                crds: {install: false}
+                flavors:
+                - name: %s
+                  spec: {displayName: Test flavor, cpu: "1", memory: 1Gi}
+                """.formatted(flavor));
+        String kubeconfig = TestCluster.get().kubeconfig().toString();
+        try {
+            Tools.helm("install", release, CHART, "-n", ns.name(), "--kubeconfig", kubeconfig, "-f", values.toString()).ok();
+            assertThat(client.apps().deployments().inNamespace(ns.name()).list().getItems())
+                    .extracting(d -> d.getMetadata().getName())
+                    .containsExactlyInAnyOrder(release + "-spaceport-operator", release + "-spaceport-gateway");
+            assertThat(client.resources(HardwareFlavor.class).withName(flavor).get()).isNotNull();
+
+            Tools.helm("upgrade", release, CHART, "-n", ns.name(), "--kubeconfig", kubeconfig, "-f", values.toString(),
+                    "--set", "operator.replicas=2").ok();
+            assertThat(operatorReplicas(client, ns, release)).isEqualTo(2);
+            Tools.helm("rollback", release, "1", "-n", ns.name(), "--kubeconfig", kubeconfig).ok();
+            assertThat(operatorReplicas(client, ns, release)).isEqualTo(1);
+
+            Tools.helm("upgrade", release, CHART, "-n", ns.name(), "--kubeconfig", kubeconfig, "-f", values.toString(),
+                    "--set-json", "flavors=[]").ok();
+            assertThat(client.resources(HardwareFlavor.class).withName(flavor).get()).as("dropped from values, kept").isNotNull();
+            // Helm cannot patch a kept object back into the release it left; the chart README says to roll
+            // back across a dropped flavor with --force.
+            Tools.helm("rollback", release, "1", "--force", "-n", ns.name(), "--kubeconfig", kubeconfig).ok();
+            assertThat(client.resources(HardwareFlavor.class).withName(flavor).get().getMetadata().getAnnotations())
+                    .containsEntry("meta.helm.sh/release-name", release);
+
+            Tools.helm("uninstall", release, "-n", ns.name(), "--kubeconfig", kubeconfig).ok();
+            assertThat(client.apps().deployments().inNamespace(ns.name()).list().getItems()).isEmpty();
+            assertThat(client.rbac().clusterRoles().withLabel("app.kubernetes.io/instance", release).list().getItems()).isEmpty();
+            assertThat(client.resources(HardwareFlavor.class).withName(flavor).get()).as("kept after uninstall").isNotNull();
+        } finally {
+            client.resources(HardwareFlavor.class).withName(flavor).delete();
+            Tools.helm("uninstall", release, "-n", ns.name(), "--kubeconfig", kubeconfig, "--ignore-not-found");
+            Files.deleteIfExists(values);
+        }
+    }
+
+    private static int operatorReplicas(KubernetesClient client, TestNamespace ns, String release) {
+        return client.apps().deployments().inNamespace(ns.name()).withName(release + "-spaceport-operator").get()
+                .getSpec().getReplicas();
     }
 
     private static String template(String release, String namespace, String... options) {
