@@ -9,9 +9,15 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.quarkus.logging.Log;
 import io.vertx.core.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +45,10 @@ public class SpaceDirectory {
 
     private final SpaceportConfig config;
     private final Map<SpaceKey, Space> spaces = new ConcurrentHashMap<>();
+    /** The routing table: host → the Space that serves it, decided from the claims below. */
     private final Map<String, SpaceKey> hosts = new ConcurrentHashMap<>();
+    private final Map<String, TreeSet<HostClaim>> claimsByHost = new HashMap<>();
+    private final Map<SpaceKey, List<HostClaim>> claimedBy = new HashMap<>();
     private final Map<SpaceKey, Map<String, String>> readyPodIps = new ConcurrentHashMap<>();
     private final List<Consumer<SpaceKey>> readyListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<Space>> spaceListeners = new CopyOnWriteArrayList<>();
@@ -139,21 +148,63 @@ public class SpaceDirectory {
         return Optional.of(SocketAddress.inetSocketAddress(SpaceDeploymentDependent.appPort(space.getSpec()), ip));
     }
 
-    private void put(Space space) {
+    void put(Space space) {
         SpaceKey key = SpaceKey.of(space);
-        Space previous = spaces.put(key, space);
-        if (previous != null) {
-            hosts.values().removeIf(key::equals);
-        }
-        hosts.put(SpaceHosts.host(space, config), key);
-        Optional.ofNullable(space.getSpec().getDomains()).ifPresent(domains -> domains.forEach(d -> hosts.put(d, key)));
+        spaces.put(key, space);
+        String created = Optional.ofNullable(space.getMetadata().getCreationTimestamp()).orElse("");
+        List<HostClaim> claims = new ArrayList<>(List.of(new HostClaim(SpaceHosts.host(space, config), 0, created, key)));
+        Optional.ofNullable(space.getSpec().getDomains()).ifPresent(domains -> domains.forEach(
+                d -> claims.add(new HostClaim(d.toLowerCase(Locale.ROOT), 1, created, key))));
+        reclaim(key, claims);
         spaceListeners.forEach(listener -> listener.accept(space));
     }
 
-    private void remove(Space space) {
+    void remove(Space space) {
         SpaceKey key = SpaceKey.of(space);
         spaces.remove(key);
-        hosts.values().removeIf(key::equals);
+        reclaim(key, List.of());
+    }
+
+    /**
+     * A host two Spaces claim goes to one of them, whatever order the informer tells them in: a Space's
+     * own {@code <namespace>-<name>} host before anyone's custom domain (a team cannot take another's
+     * host by listing it in spec.domains), then the older Space, then namespace/name.
+     */
+    private record HostClaim(String host, int rank, String created, SpaceKey key) implements Comparable<HostClaim> {
+        @Override
+        public int compareTo(HostClaim other) {
+            int byRank = Integer.compare(rank, other.rank);
+            int byAge = created.compareTo(other.created);  // RFC 3339 in UTC: sorts as text
+            return byRank != 0 ? byRank : byAge != 0 ? byAge : key.toString().compareTo(other.key.toString());
+        }
+    }
+
+    /** Replaces a Space's claims and re-decides every host they touch. Informer events arrive one at a time. */
+    private synchronized void reclaim(SpaceKey key, List<HostClaim> newClaims) {
+        Set<String> touched = new HashSet<>(claimedBy.getOrDefault(key, List.of()).stream().map(HostClaim::host).toList());
+        claimedBy.getOrDefault(key, List.of()).forEach(c -> claimsByHost.get(c.host()).remove(c));
+        if (newClaims.isEmpty()) {
+            claimedBy.remove(key);
+        } else {
+            claimedBy.put(key, newClaims);
+        }
+        for (HostClaim claim : newClaims) {
+            claimsByHost.computeIfAbsent(claim.host(), h -> new TreeSet<>()).add(claim);
+            touched.add(claim.host());
+        }
+        for (String host : touched) {
+            TreeSet<HostClaim> claims = claimsByHost.get(host);
+            if (claims == null || claims.isEmpty()) {
+                claimsByHost.remove(host);
+                hosts.remove(host);
+            } else {
+                hosts.put(host, claims.first().key());
+                if (claims.size() > 1) {
+                    Log.warnf("host %s is claimed by %s; %s serves it", host,
+                            claims.stream().map(c -> c.key().toString()).toList(), claims.first().key());
+                }
+            }
+        }
     }
 
     private void podChanged(Pod pod, boolean deleted) {

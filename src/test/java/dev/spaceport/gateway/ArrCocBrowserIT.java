@@ -63,8 +63,7 @@ class ArrCocBrowserIT {
         Path browserVenv = Path.of(LocalCommand.run(List.of(WORKLOAD.resolve("venv.sh").toString(), "requirements-browser.txt")).strip());
 
         Space space = client.resources(Space.class).load(TestCluster.repoRoot().resolve("examples/arr-coc-cpu-space.yaml").toFile()).item();
-        // A custom domain, also served by the gateway: <namespace>-<name> of a test namespace is longer than a
-        // DNS label may be, and Chromium refuses such a host; it resolves *.localhost to loopback itself.
+        // A custom domain, also served by the gateway (spec.domains); Chromium resolves *.localhost to loopback itself.
         String domain = ns.name().substring(ns.name().length() - 4) + "-arr-coc.spaces.localhost";
         space.getMetadata().setNamespace(ns.name());
         space.getMetadata().setAnnotations(Map.of("pod-ready.stage.kwok.x-k8s.io/delay", READY_DELAY));

@@ -277,8 +277,7 @@ class GatewayIT {
     @Test
     void headlessChromiumGetsTheWakingPageAndEndsOnTheAppsPage(KubernetesClient client, TestNamespace ns) throws Exception {
         try (PodApps apps = new PodApps(client, ns.name())) {
-            // A custom domain, also served by the gateway: the test namespace's long name would make
-            // <namespace>-<name> longer than a DNS label may be, and Chromium refuses such a host.
+            // A custom domain, also served by the gateway (spec.domains), visited by the browser.
             String domain = ns.name().substring(ns.name().length() - 4) + "-browsed.spaces.localhost";
             Space browsed = space(ns, "browsed", "3s");
             browsed.getSpec().setDomains(List.of(domain));

@@ -20,6 +20,19 @@ class SpaceRoutingDependentsTest {
     }
 
     @Test
+    void hostIsOneDnsLabelEvenForLongOrDottedNames() {
+        assertThat(SpaceHosts.label("team", "demo")).isEqualTo("team-demo");
+        assertThat(SpaceHosts.label("team", "demo.v2")).isEqualTo("team-demo-v2");
+        String namespace = "a-namespace-with-a-rather-long-name";
+        String name = "and-a-space-whose-name-is-long-too";
+        String label = SpaceHosts.label(namespace, name);
+        assertThat(label).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+                .startsWith("a-namespace-with-a-rather-long-name-and-a-space");
+        assertThat(SpaceHosts.label(namespace, name)).isEqualTo(label);
+        assertThat(SpaceHosts.label(namespace, name + "s")).isNotEqualTo(label);
+    }
+
+    @Test
     void networkPolicyAdmitsOnlyTheGatewaysPodsOnAppPort() {
         Space space = TestSpaces.gradio("team", "demo", null);
         space.getSpec().setAppPort(8501);

@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A hand-written {@link SpaceportConfig} with the shipped defaults, for unit tests of the pure builders. */
-record TestConfig(String domain, String scheme, Optional<Integer> publicPort, Optional<String> ingressClass,
+public record TestConfig(String domain, String scheme, Optional<Integer> publicPort, Optional<String> ingressClass,
                   Map<String, String> ingressAnnotations, Optional<String> tls, List<String> passedAnnotations)
         implements SpaceportConfig {
 
-    static TestConfig defaults() {
+    public static TestConfig defaults() {
         return new TestConfig("spaces.localhost", "http", Optional.empty(), Optional.empty(), Map.of(), Optional.empty(),
                 List.of());
     }
