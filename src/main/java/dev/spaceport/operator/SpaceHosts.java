@@ -31,7 +31,7 @@ public final class SpaceHosts {
      * Space's name) turned into dashes, so the wildcard certificate of the domain covers it. Longer than
      * 63 characters, it is cut and ends in a hash of namespace and name, which keeps it unique and stable.
      */
-    static String label(String namespace, String name) {
+    public static String label(String namespace, String name) {
         String label = (namespace + "-" + name).replace('.', '-');
         if (label.length() <= MAX_LABEL) {
             return label;

@@ -8,6 +8,7 @@ import dev.spaceport.api.Sdk;
 import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceSource;
 import dev.spaceport.api.SpaceSpec;
+import dev.spaceport.operator.SpaceHosts;
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.LocalClusterResource;
 import dev.spaceport.testing.PodApps;
@@ -72,7 +73,7 @@ class GatewayIT {
     }
 
     private static String host(TestNamespace ns, String name) {
-        return ns.name() + "-" + name + ".spaces.localhost";
+        return SpaceHosts.label(ns.name(), name) + ".spaces.localhost";
     }
 
     private HttpRequest.Builder request(TestNamespace ns, String name, String path) {

@@ -7,6 +7,7 @@ import dev.spaceport.api.Sdk;
 import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceSource;
 import dev.spaceport.api.SpaceSpec;
+import dev.spaceport.operator.SpaceHosts;
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.PodApps;
 import dev.spaceport.testing.SpaceWaits;
@@ -164,7 +165,7 @@ class ChartServiceAccountsIT {
 
     private static HttpResponse<String> get(int port, TestNamespace ns, String name) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                .header("Host", ns.name() + "-" + name + ".spaces.localhost").timeout(Duration.ofSeconds(60)).GET().build(),
+                .header("Host", SpaceHosts.label(ns.name(), name) + ".spaces.localhost").timeout(Duration.ofSeconds(60)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

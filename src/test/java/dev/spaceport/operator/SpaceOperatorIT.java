@@ -80,7 +80,7 @@ class SpaceOperatorIT {
         assertThat(app.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
         Map<String, String> env = app.getEnv().stream().filter(e -> e.getValue() != null)
                 .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
-        String host = ns.name() + "-demo.spaces.localhost";
+        String host = SpaceHosts.label(ns.name(), "demo") + ".spaces.localhost";
         assertThat(env).containsEntry("SPACE_ID", ns.name() + "/demo").containsEntry("SPACE_AUTHOR_NAME", ns.name())
                 .containsEntry("SPACE_REPO_NAME", "demo").containsEntry("SPACE_HOST", host)
                 .containsEntry("ACCELERATOR", "a10g-small").containsEntry("GRADIO_SERVER_NAME", "0.0.0.0")
