@@ -1,9 +1,9 @@
 package dev.spaceport.operator;
 
 import dev.spaceport.config.SpaceportConfig;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;

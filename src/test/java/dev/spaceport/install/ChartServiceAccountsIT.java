@@ -132,6 +132,12 @@ class ChartServiceAccountsIT {
                 assertThat(Files.readString(log)).as(log.getFileName().toString())
                         .doesNotContain("Forbidden").doesNotContain("forbidden").contains("Installed features");
             }
+            // SIGTERM, as a pod's stop: both exit (with leader election, JOSDK's own exit on losing the
+            // Lease once deadlocked the operator's shutdown).
+            for (Process process : processes) {
+                process.destroy();
+                assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exits on SIGTERM").isTrue();
+            }
         } finally {
             for (Process process : processes) {
                 process.destroy();
