@@ -89,12 +89,19 @@ then the user's ingress.annotations on top (a user value wins).
 {{- toYaml (merge (deepCopy .Values.ingress.annotations) $preset) }}
 {{- end }}
 
-{{/* The pod security context of both Deployments: the restricted Pod Security Standard, uid 1001 as in the image. */}}
+{{/* The pod security context of both Deployments: the restricted Pod Security Standard, the image's
+uid 1001 unless podSecurity says otherwise (null: the platform assigns one, as OpenShift does). */}}
 {{- define "spaceport.podSecurityContext" -}}
 runAsNonRoot: true
-runAsUser: 1001
-runAsGroup: 1001
-fsGroup: 1001
+{{- with .root.Values.podSecurity.runAsUser }}
+runAsUser: {{ . }}
+{{- end }}
+{{- with .root.Values.podSecurity.runAsGroup }}
+runAsGroup: {{ . }}
+{{- end }}
+{{- with .root.Values.podSecurity.fsGroup }}
+fsGroup: {{ . }}
+{{- end }}
 seccompProfile:
   type: RuntimeDefault
 {{- end }}
@@ -103,7 +110,9 @@ seccompProfile:
 allowPrivilegeEscalation: false
 readOnlyRootFilesystem: true
 runAsNonRoot: true
-runAsUser: 1001
+{{- with .root.Values.podSecurity.runAsUser }}
+runAsUser: {{ . }}
+{{- end }}
 capabilities:
   drop: ["ALL"]
 seccompProfile:
@@ -121,6 +130,9 @@ The checksum annotation rolls the pods when the configuration changes.
 metadata:
   labels:
     {{- include "spaceport.componentLabels" . | nindent 4 }}
+    {{- with $root.Values.podLabels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
   annotations:
     checksum/config: {{ include (print $root.Template.BasePath "/config.yaml") $root | sha256sum }}
     {{- with $v.podAnnotations }}
@@ -148,6 +160,9 @@ spec:
           value: /etc/spaceport/application.properties
         - name: JAVA_OPTS_APPEND
           value: {{ $v.javaOpts | quote }}
+        {{- with $root.Values.extraEnv }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
       ports:
         {{- if eq .component "gateway" }}
         - name: http

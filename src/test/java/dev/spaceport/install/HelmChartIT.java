@@ -184,9 +184,12 @@ class HelmChartIT {
     void podsMeetTheRestrictedPodSecurityStandard(KubernetesClient client, TestNamespace ns) {
         client.namespaces().withName(ns.name()).edit(n -> new NamespaceBuilder(n).editMetadata()
                 .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build());
-        List<GenericKubernetesResource> deployments = render("spaceport", ns.name()).stream()
+        // Defaults (uid 1001), and ids left to the platform as on OpenShift.
+        List<GenericKubernetesResource> deployments = Stream.concat(render("spaceport", ns.name()).stream(),
+                        render("spaceport", ns.name(), "--set-json",
+                                "podSecurity={\"runAsUser\":null,\"runAsGroup\":null,\"fsGroup\":null}").stream())
                 .filter(o -> o.getKind().equals("Deployment")).toList();
-        assertThat(deployments).hasSize(2);
+        assertThat(deployments).hasSize(4);
 
         for (GenericKubernetesResource rendered : deployments) {
             Deployment deployment = client.getKubernetesSerialization().convertValue(rendered, Deployment.class);
@@ -205,6 +208,27 @@ class HelmChartIT {
             assertThat(refused).as("a pod without security contexts in a restricted namespace").isNotNull();
             assertThat(refused.getMessage()).contains("violates PodSecurity \"restricted:");
         }
+    }
+
+    @Test
+    void podLabelsExtraEnvAndPlatformAssignedIdsReachBothPods(KubernetesClient client) {
+        List<Deployment> deployments = render("spaceport", "spaceport", "--set", "podLabels.team=vision",
+                "--set-json", "extraEnv=[{\"name\":\"NO_PROXY\",\"value\":\".svc\"}]",
+                "--set-json", "podSecurity={\"runAsUser\":null,\"runAsGroup\":null,\"fsGroup\":null}").stream()
+                .filter(o -> o.getKind().equals("Deployment"))
+                .map(o -> client.getKubernetesSerialization().convertValue(o, Deployment.class)).toList();
+
+        assertThat(deployments).hasSize(2).allSatisfy(d -> {
+            var pod = d.getSpec().getTemplate();
+            assertThat(pod.getMetadata().getLabels()).containsEntry("team", "vision");
+            assertThat(pod.getSpec().getContainers().get(0).getEnv()).anySatisfy(e -> {
+                assertThat(e.getName()).isEqualTo("NO_PROXY");
+                assertThat(e.getValue()).isEqualTo(".svc");
+            });
+            assertThat(pod.getSpec().getSecurityContext().getRunAsUser()).isNull();
+            assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+            assertThat(pod.getSpec().getContainers().get(0).getSecurityContext().getRunAsUser()).isNull();
+        });
     }
 
     @Test
