@@ -4,16 +4,13 @@ import static dev.spaceport.testing.SpaceWaits.awaitStage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.spaceport.api.Sdk;
 import dev.spaceport.api.Space;
-import dev.spaceport.api.SpaceSource;
-import dev.spaceport.api.SpaceSpec;
 import dev.spaceport.operator.SpaceHosts;
+import dev.spaceport.operator.TestSpaces;
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.LocalClusterResource;
 import dev.spaceport.testing.PodApps;
 import dev.spaceport.testing.TestNamespace;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -29,7 +26,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -57,18 +53,8 @@ class GatewayIT {
     MeterRegistry meters;
 
     private static Space space(TestNamespace ns, String name, String sleepTime) {
-        SpaceSource source = new SpaceSource();
-        source.setImage("registry.spaceport.test/demo:1.0");
-        SpaceSpec spec = new SpaceSpec();
-        spec.setSdk(Sdk.GRADIO);
-        spec.setSource(source);
-        spec.setSleepTime(sleepTime);
-        Space space = new Space();
-        // kwok turns a pod Ready by its own clock: 1 s after it has an IP, so that the stand-in app (started
-        // when the pod gets its IP) listens before the pod is Ready, as a readiness probe would ensure.
-        space.setMetadata(new ObjectMetaBuilder().withNamespace(ns.name()).withName(name)
-                .withAnnotations(Map.of("pod-ready.stage.kwok.x-k8s.io/delay", "1s")).build());
-        space.setSpec(spec);
+        Space space = PodApps.readyAfterListening(TestSpaces.gradio(ns.name(), name, null));
+        space.getSpec().setSleepTime(sleepTime);
         return space;
     }
 

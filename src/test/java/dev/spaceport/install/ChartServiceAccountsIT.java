@@ -3,11 +3,9 @@ package dev.spaceport.install;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.spaceport.api.Sdk;
 import dev.spaceport.api.Space;
-import dev.spaceport.api.SpaceSource;
-import dev.spaceport.api.SpaceSpec;
 import dev.spaceport.operator.SpaceHosts;
+import dev.spaceport.operator.TestSpaces;
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.PodApps;
 import dev.spaceport.testing.SpaceWaits;
@@ -17,7 +15,6 @@ import dev.spaceport.testing.Tools;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -155,17 +152,8 @@ class ChartServiceAccountsIT {
     }
 
     private static Space space(TestNamespace ns, String name) {
-        SpaceSource source = new SpaceSource();
-        source.setImage("registry.spaceport.test/demo:1.0");
-        SpaceSpec spec = new SpaceSpec();
-        spec.setSdk(Sdk.GRADIO);
-        spec.setSource(source);
-        spec.setSleepTime("never");
-        Space space = new Space();
-        // Ready 1 s after the pod has an IP: the stand-in app listens by then, as a readiness probe would ensure.
-        space.setMetadata(new ObjectMetaBuilder().withNamespace(ns.name()).withName(name)
-                .withAnnotations(Map.of("pod-ready.stage.kwok.x-k8s.io/delay", "1s")).build());
-        space.setSpec(spec);
+        Space space = PodApps.readyAfterListening(TestSpaces.gradio(ns.name(), name, null));
+        space.getSpec().setSleepTime("never");
         return space;
     }
 

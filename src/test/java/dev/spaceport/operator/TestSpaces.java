@@ -11,14 +11,14 @@ import java.util.List;
 import java.util.Map;
 
 /** Spaces for tests; kwok never pulls their image. */
-final class TestSpaces {
+public final class TestSpaces {
 
     static final String IMAGE = "registry.spaceport.test/demo:1.0";
 
     private TestSpaces() {
     }
 
-    static Space gradio(String namespace, String name, String hardware) {
+    public static Space gradio(String namespace, String name, String hardware) {
         SpaceSource source = new SpaceSource();
         source.setImage(IMAGE);
         SpaceSpec spec = new SpaceSpec();

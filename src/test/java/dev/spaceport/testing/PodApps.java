@@ -1,5 +1,6 @@
 package dev.spaceport.testing;
 
+import dev.spaceport.api.Space;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,7 +11,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +33,18 @@ public final class PodApps implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
     private final SharedIndexInformer<Pod> informer;
+
+    /**
+     * The Space, annotated so that kwok turns its pod Ready 1 s after the pod has an IP: the stand-in
+     * (started when the pod gets its IP) listens by then, as a readiness probe would ensure. Needs the
+     * annotation in spaceport.pod-annotations-from-space.
+     */
+    public static Space readyAfterListening(Space space) {
+        Map<String, String> annotations = new HashMap<>(Optional.ofNullable(space.getMetadata().getAnnotations()).orElse(Map.of()));
+        annotations.put("pod-ready.stage.kwok.x-k8s.io/delay", "1s");
+        space.getMetadata().setAnnotations(annotations);
+        return space;
+    }
 
     public PodApps(KubernetesClient client, String namespace) {
         informer = client.pods().inNamespace(namespace).inform(new ResourceEventHandler<>() {
