@@ -70,6 +70,7 @@ public class Gateway {
     private ActivityRecorder activity;
     private WakeCoordinator wake;
     private int port;
+    private volatile boolean listening;
     /** Meters per Space, built once: building them per request showed in profiles. */
     private final Map<SpaceKey, RequestMeters> requestMeters = new ConcurrentHashMap<>();
     private RequestMeters unroutedMeters;
@@ -104,6 +105,7 @@ public class Gateway {
             }
         }, new DeploymentOptions().setInstances(gateway.eventLoops().orElse(Runtime.getRuntime().availableProcessors())))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        listening = true;
         flushTimer = vertx.setPeriodic(gateway.activityFlushInterval().toMillis(),
                 t -> vertx.executeBlocking(() -> {
                     activity.flush();
@@ -139,6 +141,11 @@ public class Gateway {
         vertx.cancelTimer(flushTimer);
         activity.flush();
         directory.stop();
+    }
+
+    /** Listening, and the routing table is complete: what the gateway's readiness probe waits for. */
+    boolean ready() {
+        return listening && directory.synced();
     }
 
     /** The port the gateway listens on (differs from the configured one when that is 0). */

@@ -102,6 +102,11 @@ public class SpaceDirectory {
         }
     }
 
+    /** Whether both informers have listed once: before that, every known host would be a 404. */
+    public boolean synced() {
+        return spaceInformer != null && podInformer != null && spaceInformer.hasSynced() && podInformer.hasSynced();
+    }
+
     public void stop() {
         if (spaceInformer != null) {
             spaceInformer.close();

@@ -87,8 +87,9 @@ class ChartServiceAccountsIT {
             int gatewayPort = freePort();
             Path operatorLog = work.resolve("operator.log");
             Path gatewayLog = work.resolve("gateway.log");
+            int operatorManagement = freePort();
             processes.add(start("operator", kubeconfig(work, releaseNs, release + "-operator"), properties, operatorLog,
-                    List.of("-Dspaceport.gateway.endpoints=192.0.2.10")));
+                    List.of("-Dspaceport.gateway.endpoints=192.0.2.10", "-Dquarkus.http.port=" + operatorManagement)));
             int gatewayManagement = freePort();
             processes.add(start("gateway", kubeconfig(work, releaseNs, release + "-gateway"), properties, gatewayLog,
                     List.of("-Dspaceport.gateway.host=127.0.0.1", "-Dspaceport.gateway.port=" + gatewayPort,
@@ -99,6 +100,12 @@ class ChartServiceAccountsIT {
                 SpaceWaits.awaitStage(client, ns, "hello", "RUNNING");
                 await("the gateway serves the Space").atMost(WAIT)
                         .until(() -> get(gatewayPort, ns, "hello").statusCode() == 200);
+                // The chart's probes: each role's process is Ready and live (quarkus-operator-sdk's own
+                // readiness check once kept every gateway pod unready).
+                for (int management : List.of(operatorManagement, gatewayManagement)) {
+                    await("ready on :" + management).atMost(WAIT).until(() -> health(management, "ready") == 200);
+                    assertThat(health(management, "live")).isEqualTo(200);
+                }
 
                 // The chart turns on the per-Space NetworkPolicy and leader election: both done under its RBAC.
                 NetworkPolicy policy = client.network().v1().networkPolicies().inNamespace(ns.name()).withName("hello").get();
@@ -163,6 +170,11 @@ class ChartServiceAccountsIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    private static int health(int port, String probe) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/" + probe))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     /** A kubeconfig that is the ServiceAccount and nothing more: the cluster's address and CA, and a token. */
     private static Path kubeconfig(Path work, String namespace, String serviceAccount) throws IOException {
         String token = Tools.kubectl(null, "create", "token", serviceAccount, "-n", namespace, "--duration=1h").ok().trim();
@@ -192,9 +204,6 @@ class ChartServiceAccountsIT {
             throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-Dquarkus.http.host=127.0.0.1"));
-        if (role.equals("operator")) {
-            command.add("-Dquarkus.http.port=" + freePort());
-        }
         command.addAll(extra);
         command.addAll(List.of("-jar", REPO.resolve("target/quarkus-app/quarkus-run.jar").toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
