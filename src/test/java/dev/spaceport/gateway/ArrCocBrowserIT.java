@@ -64,7 +64,7 @@ class ArrCocBrowserIT {
 
         Space space = client.resources(Space.class).load(TestCluster.repoRoot().resolve("examples/arr-coc-cpu-space.yaml").toFile()).item();
         // A custom domain, also served by the gateway (spec.domains); Chromium resolves *.localhost to loopback itself.
-        String domain = ns.name().substring(ns.name().length() - 4) + "-arr-coc.spaces.localhost";
+        String domain = ns.suffix() + "-arr-coc.spaces.localhost";
         space.getMetadata().setNamespace(ns.name());
         space.getMetadata().setAnnotations(Map.of("pod-ready.stage.kwok.x-k8s.io/delay", READY_DELAY));
         space.getSpec().setDomains(List.of(domain));

@@ -265,7 +265,7 @@ class GatewayIT {
     void headlessChromiumGetsTheWakingPageAndEndsOnTheAppsPage(KubernetesClient client, TestNamespace ns) throws Exception {
         try (PodApps apps = new PodApps(client, ns.name())) {
             // A custom domain, also served by the gateway (spec.domains), visited by the browser.
-            String domain = ns.name().substring(ns.name().length() - 4) + "-browsed.spaces.localhost";
+            String domain = ns.suffix() + "-browsed.spaces.localhost";
             Space browsed = space(ns, "browsed", "3s");
             browsed.getSpec().setDomains(List.of(domain));
             client.resource(browsed).create();

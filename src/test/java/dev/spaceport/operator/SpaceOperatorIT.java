@@ -227,7 +227,7 @@ class SpaceOperatorIT {
 
     @Test
     void spaceWhoseFlavorIsDeletedKeepsItsPodAndSaysWhy(KubernetesClient client, TestNamespace ns) {
-        String flavorName = "it-" + ns.name().substring(ns.name().length() - 4);
+        String flavorName = "it-" + ns.suffix();
         HardwareFlavor flavor = new HardwareFlavor();
         flavor.setMetadata(new ObjectMetaBuilder().withName(flavorName).build());
         HardwareFlavorSpec spec = new HardwareFlavorSpec();
