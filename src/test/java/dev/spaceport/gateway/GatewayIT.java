@@ -1,5 +1,6 @@
 package dev.spaceport.gateway;
 
+import static dev.spaceport.testing.SpaceWaits.awaitAsleep;
 import static dev.spaceport.testing.SpaceWaits.awaitStage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -156,8 +157,7 @@ class GatewayIT {
         try (PodApps apps = new PodApps(client, ns.name())) {
             client.resource(space(ns, "dozer", "3s")).create();
             awaitStage(client, ns, "dozer", "RUNNING");
-            awaitStage(client, ns, "dozer", "SLEEPING");
-            await().atMost(WAIT).until(() -> client.pods().inNamespace(ns.name()).list().getItems().isEmpty());
+            awaitAsleep(client, ns, "dozer");
 
             // A POST: its body must survive being held while the Space wakes.
             HttpResponse<String> response = HTTP.send(request(ns, "dozer", "/after-sleep")
@@ -175,8 +175,7 @@ class GatewayIT {
     void twoHundredConcurrentRequestsDuringAWakeAllGet200(KubernetesClient client, TestNamespace ns) throws Exception {
         try (PodApps apps = new PodApps(client, ns.name())) {
             client.resource(space(ns, "crowd", "3s")).create();
-            awaitStage(client, ns, "crowd", "SLEEPING");
-            await().atMost(WAIT).until(() -> client.pods().inNamespace(ns.name()).list().getItems().isEmpty());
+            awaitAsleep(client, ns, "crowd");
 
             List<CompletableFuture<HttpResponse<String>>> responses = IntStream.range(0, 200)
                     .mapToObj(i -> HTTP.sendAsync(request(ns, "crowd", "/r/" + i).GET().build(), HttpResponse.BodyHandlers.ofString()))
@@ -212,7 +211,7 @@ class GatewayIT {
     @Test
     void healthChecksAndCrawlersNeitherWakeNorCount(KubernetesClient client, TestNamespace ns) throws Exception {
         client.resource(space(ns, "quiet", "3s")).create();
-        awaitStage(client, ns, "quiet", "SLEEPING");
+        awaitAsleep(client, ns, "quiet");
 
         HttpResponse<String> health = get(ns, "quiet", "/health");
         HttpResponse<String> crawler = HTTP.send(request(ns, "quiet", "/").header("User-Agent", "Googlebot/2.1").GET().build(),
@@ -249,7 +248,7 @@ class GatewayIT {
     @Test
     void browserAskingForASleepingSpaceGetsTheWakingPage(KubernetesClient client, TestNamespace ns) throws Exception {
         client.resource(space(ns, "napper", "3s")).create();
-        awaitStage(client, ns, "napper", "SLEEPING");
+        awaitAsleep(client, ns, "napper");
 
         HttpResponse<String> page = HTTP.send(request(ns, "napper", "/").header("Accept", "text/html,application/xhtml+xml")
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -269,8 +268,7 @@ class GatewayIT {
             Space browsed = space(ns, "browsed", "3s");
             browsed.getSpec().setDomains(List.of(domain));
             client.resource(browsed).create();
-            awaitStage(client, ns, "browsed", "SLEEPING");
-            await().atMost(WAIT).until(() -> client.pods().inNamespace(ns.name()).list().getItems().isEmpty());
+            awaitAsleep(client, ns, "browsed");
 
             // Chromium resolves *.localhost to loopback itself; the waking page polls and reloads.
             String url = "http://" + domain + ":" + gateway.port() + "/from-a-browser";

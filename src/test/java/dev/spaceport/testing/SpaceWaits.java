@@ -3,6 +3,7 @@ package dev.spaceport.testing;
 import static org.awaitility.Awaitility.await;
 
 import dev.spaceport.api.Space;
+import dev.spaceport.operator.SpaceLabels;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 
@@ -21,5 +22,16 @@ public final class SpaceWaits {
     public static Space awaitStage(KubernetesClient client, TestNamespace ns, String name, String stage) {
         return await("stage " + stage + " of " + name).atMost(WAIT).until(() -> space(client, ns, name),
                 s -> s != null && s.getStatus() != null && stage.equals(s.getStatus().getStage()));
+    }
+
+    /**
+     * SLEEPING, and the Space's pod gone. The stage turns SLEEPING when the operator scales the Space to
+     * zero; its pod goes a moment later and serves (or, here, refuses) requests until then.
+     */
+    public static Space awaitAsleep(KubernetesClient client, TestNamespace ns, String name) {
+        Space asleep = awaitStage(client, ns, name, "SLEEPING");
+        await("the pod of sleeping " + name + " is gone").atMost(WAIT).until(() -> client.pods().inNamespace(ns.name())
+                .withLabel(SpaceLabels.SPACE, name).list().getItems().isEmpty());
+        return asleep;
     }
 }
