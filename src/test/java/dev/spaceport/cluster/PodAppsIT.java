@@ -3,12 +3,12 @@ package dev.spaceport.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.spaceport.api.Space;
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.LocalClusterResource;
 import dev.spaceport.testing.LocalCommand;
 import dev.spaceport.testing.PodAppsScript;
 import dev.spaceport.testing.TestCluster;
+import dev.spaceport.testing.SpaceWaits;
 import dev.spaceport.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -96,11 +96,10 @@ class PodAppsIT {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile.getParent()))).isEqualTo("rwx------");
 
             // Paused: the operator scales to zero and the pod goes, as when a Space sleeps.
-            client.resources(Space.class).inNamespace(ns.name()).withName("arr-coc")
-                    .edit(space -> {
-                        space.getSpec().setPaused(true);
-                        return space;
-                    });
+            SpaceWaits.editSpace(client, ns, "arr-coc", space -> {
+                space.getSpec().setPaused(true);
+                return space;
+            });
             await("app stopped with its pod").atMost(WAIT).until(() -> podApps.log().contains("stop " + podName) && !Files.exists(proc));
             assertThat(refused(ip, port)).as("nothing listens at the pod's address any more").isTrue();
             String logs = podApps.log() + Files.readString(podApps.logs().resolve(podName + ".log"));

@@ -119,11 +119,10 @@ class ChartServiceAccountsIT {
                 assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
 
                 // Sleep (the operator) and wake (the gateway asks; the operator starts the pod again).
-                client.resources(Space.class).inNamespace(ns.name()).withName("hello")
-                        .edit(s -> {
-                            s.getSpec().setSleepTime("3s");
-                            return s;
-                        });
+                SpaceWaits.editSpace(client, ns, "hello", s -> {
+                    s.getSpec().setSleepTime("3s");
+                    return s;
+                });
                 SpaceWaits.awaitAsleep(client, ns, "hello");
 
                 HttpResponse<String> woken = get(gatewayPort, ns, "hello");

@@ -1,6 +1,7 @@
 package dev.spaceport.operator;
 
 import static dev.spaceport.testing.SpaceWaits.awaitStage;
+import static dev.spaceport.testing.SpaceWaits.editSpace;
 import static dev.spaceport.testing.SpaceWaits.space;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -23,7 +24,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,7 +37,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -405,14 +404,6 @@ class SpaceOperatorIT {
         }
         assertThat(spaces).hasSizeGreaterThanOrEqualTo(3);
         spaces.forEach(name -> awaitStage(client, ns, name, "RUNNING"));
-    }
-
-    /** Edits a Space's spec or metadata, retrying when the operator's status write came first (409). */
-    private static void editSpace(KubernetesClient client, TestNamespace ns, String name, UnaryOperator<Space> change) {
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
-            client.resources(Space.class).inNamespace(ns.name()).withName(name).edit(change);
-            return true;
-        });
     }
 
 

@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 import dev.spaceport.api.Space;
 import dev.spaceport.operator.SpaceLabels;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
-/** Reading and waiting for a Space's stage, as every cluster test of the operator and the gateway does. */
+/** Reading, editing and waiting for a Space, as every cluster test of the operator and the gateway does. */
 public final class SpaceWaits {
 
     public static final Duration WAIT = Duration.ofSeconds(60);
@@ -33,5 +35,16 @@ public final class SpaceWaits {
         await("the pod of sleeping " + name + " is gone").atMost(WAIT).until(() -> client.pods().inNamespace(ns.name())
                 .withLabel(SpaceLabels.SPACE, name).list().getItems().isEmpty());
         return asleep;
+    }
+
+    /**
+     * Edits a Space's spec or metadata. The edit is optimistic (it sends the resourceVersion it read), so
+     * it is retried when a status write of the operator or the gateway came first (409 Conflict).
+     */
+    public static void editSpace(KubernetesClient client, TestNamespace ns, String name, UnaryOperator<Space> change) {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
+            client.resources(Space.class).inNamespace(ns.name()).withName(name).edit(change);
+            return true;
+        });
     }
 }
