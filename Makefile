@@ -44,14 +44,18 @@ test-java: cluster-binaries ## Java unit tests (*Test) and cluster tests (*IT)
 test-workloads: ## The reference workloads' tests (pytest)
 	@for t in workloads/*/test.sh; do [[ -e "$$t" ]] || continue; echo "== $$t"; bash "$$t" || exit 1; done
 
-.PHONY: run
-run: ## Run the operator and the gateway (127.0.0.1:8080) from the build against $KUBECONFIG
+.PHONY: apply-crds
+apply-crds: ## Apply crds/ and the hardware flavor catalog to $KUBECONFIG
 	@[ -n "$$KUBECONFIG" ] || { echo 'KUBECONFIG is not set: `make cluster-up`, then `eval "$$(cluster/local-cluster env)"`' >&2; exit 1; }
-	$(MVN) -q package -DskipTests
-	@# Flavors only once their CRD is served: kubectl maps every object before it applies any.
+	@# Flavors only once their CRD is served: kubectl maps every object before it applies any (a warm
+	@# machine hides this behind kubectl's discovery cache).
 	kubectl apply --server-side --force-conflicts -f crds/
 	kubectl wait --for condition=established --timeout=60s -f crds/
 	kubectl apply --server-side --force-conflicts -f deploy/hardware-flavors.yaml
+
+.PHONY: run
+run: apply-crds ## Run the operator and the gateway (127.0.0.1:8080) from the build against $KUBECONFIG
+	$(MVN) -q package -DskipTests
 	java -Dquarkus.http.host=127.0.0.1 -Dspaceport.public-port=8080 -jar target/quarkus-app/quarkus-run.jar
 
 .PHONY: cluster-up

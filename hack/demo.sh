@@ -47,11 +47,7 @@ venv=$(workloads/arr-coc/venv.sh)
 echo "  $venv"
 
 step "Installing the CRDs and the hardware flavor catalog (deploy/hardware-flavors.yaml)"
-# Flavors only once their CRD is served: kubectl maps every object before it applies any (a warm
-# machine hid this behind kubectl's discovery cache).
-kubectl apply --server-side --force-conflicts -f crds/ >/dev/null
-kubectl wait --for condition=established --timeout=60s -f crds/ >/dev/null
-kubectl apply --server-side --force-conflicts -f deploy/hardware-flavors.yaml >/dev/null
+make -s apply-crds >/dev/null
 kubectl get hardwareflavors
 
 step "Starting Spaceport: the operator and the gateway on 127.0.0.1:8080 (log: $state/operator.log)"

@@ -16,10 +16,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -186,12 +186,14 @@ public class SpaceDirectory {
 
     /** Replaces a Space's claims and re-decides every host they touch. Informer events arrive one at a time. */
     private synchronized void reclaim(SpaceKey key, List<HostClaim> newClaims) {
-        Set<String> touched = new HashSet<>(claimedBy.getOrDefault(key, List.of()).stream().map(HostClaim::host).toList());
-        claimedBy.getOrDefault(key, List.of()).forEach(c -> claimsByHost.get(c.host()).remove(c));
-        if (newClaims.isEmpty()) {
-            claimedBy.remove(key);
-        } else {
+        List<HostClaim> oldClaims = Optional.ofNullable(claimedBy.remove(key)).orElse(List.of());
+        if (!newClaims.isEmpty()) {
             claimedBy.put(key, newClaims);
+        }
+        Set<String> touched = new HashSet<>();
+        for (HostClaim claim : oldClaims) {
+            claimsByHost.get(claim.host()).remove(claim);
+            touched.add(claim.host());
         }
         for (HostClaim claim : newClaims) {
             claimsByHost.computeIfAbsent(claim.host(), h -> new TreeSet<>()).add(claim);
