@@ -1,6 +1,8 @@
 package dev.spaceport.gateway;
 
 import dev.spaceport.api.Space;
+import dev.spaceport.rules.SpaceConditions;
+import dev.spaceport.rules.Stage;
 
 /**
  * The pages the gateway itself serves. They name no internals (no node, pod, or scheduler text) and
@@ -10,6 +12,9 @@ final class GatewayPages {
 
     /** Polled by the waking page; served on every Space's host. */
     static final String STATUS_PATH = "/.spaceport/status";
+
+    /** How long a visitor of a Space that cannot answer now is asked to wait. */
+    static final String RETRY_AFTER_SECONDS = "10";
 
     private GatewayPages() {
     }
@@ -50,20 +55,15 @@ final class GatewayPages {
         if (ready) {
             return "Running";
         }
-        String stage = space.getStatus() == null ? null : space.getStatus().getStage();
-        String reason = space.getStatus() == null || space.getStatus().getConditions() == null ? null
-                : space.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
-                        .map(c -> c.getReason()).findFirst().orElse(null);
-        if ("InsufficientCapacity".equals(reason)) {
+        if (SpaceConditions.INSUFFICIENT_CAPACITY.equals(SpaceConditions.readyReason(space.getStatus()))) {
             return "Waiting for hardware";
         }
-        if (stage == null || "SLEEPING".equals(stage)) {
-            return "Waking up";
-        }
+        Stage stage = Stage.of(space.getStatus()).orElse(Stage.SLEEPING);
         return switch (stage) {
-            case "PAUSED" -> "Paused";
-            case "RUNTIME_ERROR", "CONFIG_ERROR" -> "The app failed to start";
-            default -> "Starting";
+            case SLEEPING -> "Waking up";
+            case PAUSED -> "Paused";
+            case RUNTIME_ERROR, CONFIG_ERROR -> "The app failed to start";
+            case APP_STARTING, RUNNING, RUNNING_APP_STARTING -> "Starting";
         };
     }
 

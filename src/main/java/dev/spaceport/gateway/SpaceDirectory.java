@@ -1,10 +1,11 @@
 package dev.spaceport.gateway;
 
+import dev.spaceport.rules.Pods;
+import dev.spaceport.rules.SpaceDefaults;
+import dev.spaceport.rules.SpaceLabels;
+import dev.spaceport.rules.SpaceHosts;
 import dev.spaceport.api.Space;
 import dev.spaceport.config.SpaceportConfig;
-import dev.spaceport.operator.SpaceDeploymentDependent;
-import dev.spaceport.operator.SpaceHosts;
-import dev.spaceport.operator.SpaceLabels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -150,7 +151,7 @@ public class SpaceDirectory {
             return Optional.empty();
         }
         String ip = pods.values().iterator().next();
-        return Optional.of(SocketAddress.inetSocketAddress(SpaceDeploymentDependent.appPort(space.getSpec()), ip));
+        return Optional.of(SocketAddress.inetSocketAddress(SpaceDefaults.appPort(space.getSpec()), ip));
     }
 
     void put(Space space) {
@@ -221,10 +222,7 @@ public class SpaceDirectory {
         }
         SpaceKey key = new SpaceKey(pod.getMetadata().getNamespace(), spaceName);
         String podName = pod.getMetadata().getName();
-        boolean ready = !deleted && pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
-                && pod.getStatus().getPodIP() != null && pod.getStatus().getConditions() != null
-                && pod.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        boolean ready = !deleted && Pods.serving(pod) && pod.getStatus().getPodIP() != null;
         Map<String, String> pods = readyPodIps.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
         if (ready) {
             boolean wasEmpty = pods.isEmpty();

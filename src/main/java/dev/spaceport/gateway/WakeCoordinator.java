@@ -1,9 +1,9 @@
 package dev.spaceport.gateway;
 
+import dev.spaceport.rules.SpaceDefaults;
 import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceStatus;
 import dev.spaceport.gateway.SpaceDirectory.SpaceKey;
-import dev.spaceport.operator.SpaceDeploymentDependent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -26,16 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 class WakeCoordinator {
 
-    /** Why a request could not be served; the gateway answers 503 with Retry-After. */
-    static final class Unavailable extends RuntimeException {
-        final String why;
-
-        Unavailable(String why) {
-            super(why, null, false, false);
-            this.why = why;
-        }
-    }
-
     private record Waiter(Promise<SocketAddress> promise, long timer) {
     }
 
@@ -43,19 +33,19 @@ class WakeCoordinator {
     private final SpaceDirectory directory;
     private final SpaceStatusWriter writer;
     private final int maxHeld;
-    private final MeterRegistry meters;
+    private final GatewayMetrics metrics;
     private final Map<SpaceKey, Queue<Waiter>> waiters = new ConcurrentHashMap<>();
     private final Map<SpaceKey, AtomicInteger> held = new ConcurrentHashMap<>();
     /** The sleep (its sleepingSince) each Space was asked to wake from, and when. */
     private final Map<SpaceKey, String> wokeFrom = new ConcurrentHashMap<>();
     private final Map<SpaceKey, Instant> wakeStarted = new ConcurrentHashMap<>();
 
-    WakeCoordinator(Vertx vertx, SpaceDirectory directory, SpaceStatusWriter writer, int maxHeld, MeterRegistry meters) {
+    WakeCoordinator(Vertx vertx, SpaceDirectory directory, SpaceStatusWriter writer, int maxHeld, GatewayMetrics metrics) {
         this.vertx = vertx;
         this.directory = directory;
         this.writer = writer;
         this.maxHeld = maxHeld;
-        this.meters = meters;
+        this.metrics = metrics;
         directory.onReadyPod(this::release);
         // A request may come after the pod went but before the gateway saw status.sleepingSince:
         // it is held, and the wake is asked for as soon as the Space is seen asleep.
@@ -76,20 +66,20 @@ class WakeCoordinator {
         }
         Space space = directory.space(key).orElse(null);
         if (space == null) {
-            return Future.failedFuture(new Unavailable("gone"));
+            return Future.failedFuture(new Unavailable(Unavailable.Reason.GONE));
         }
-        if (Boolean.TRUE.equals(space.getSpec().getPaused())) {
-            return Future.failedFuture(new Unavailable("paused"));
+        if (SpaceDefaults.paused(space)) {
+            return Future.failedFuture(new Unavailable(Unavailable.Reason.PAUSED));
         }
         AtomicInteger count = held(key);
         if (count.incrementAndGet() > maxHeld) {
             count.decrementAndGet();
-            return Future.failedFuture(new Unavailable("busy"));
+            return Future.failedFuture(new Unavailable(Unavailable.Reason.BUSY));
         }
         requestWake(key, space);
         Promise<SocketAddress> promise = Promise.promise();
-        Duration timeout = SpaceDeploymentDependent.startupTimeout(space.getSpec());
-        long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), t -> promise.tryFail(new Unavailable("timeout")));
+        Duration timeout = SpaceDefaults.startupTimeout(space.getSpec());
+        long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), t -> promise.tryFail(new Unavailable(Unavailable.Reason.TIMEOUT)));
         Waiter waiter = new Waiter(promise, timer);
         waiters.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).add(waiter);
         promise.future().onComplete(done -> {
@@ -108,7 +98,7 @@ class WakeCoordinator {
     /** Asks a sleeping Space to wake, once per sleep. Also for a waking page that holds no request. */
     void requestWake(SpaceKey key, Space space) {
         SpaceStatus status = space.getStatus();
-        if (status == null || status.getSleepingSince() == null || Boolean.TRUE.equals(space.getSpec().getPaused())) {
+        if (status == null || status.getSleepingSince() == null || SpaceDefaults.paused(space)) {
             return;
         }
         String sleep = status.getSleepingSince();
@@ -119,8 +109,7 @@ class WakeCoordinator {
         }
         Instant now = Instant.now();
         wakeStarted.put(key, now);
-        Counter.builder("spaceport.gateway.wakes").description("Wakes the gateway asked for")
-                .tag("space", key.toString()).register(meters).increment();
+        metrics.wakeRequested(key);
         vertx.executeBlocking(() -> writer.write(key, "wakeRequestedAt", now), false).onSuccess(written -> {
             if (!written) {
                 wokeFrom.remove(key, sleep); // the next request asks again
@@ -130,18 +119,13 @@ class WakeCoordinator {
 
 
     private AtomicInteger held(SpaceKey key) {
-        return held.computeIfAbsent(key, k -> {
-            AtomicInteger count = new AtomicInteger();
-            meters.gauge("spaceport.gateway.held.requests", io.micrometer.core.instrument.Tags.of("space", k.toString()), count);
-            return count;
-        });
+        return held.computeIfAbsent(key, metrics::heldRequests);
     }
 
     private void release(SpaceKey key) {
         Instant started = wakeStarted.remove(key);
         if (started != null) {
-            Timer.builder("spaceport.gateway.wake.duration").description("From the wake request to a Ready pod")
-                    .tag("space", key.toString()).register(meters).record(Duration.between(started, Instant.now()));
+            metrics.wakeCompleted(key, Duration.between(started, Instant.now()));
         }
         Queue<Waiter> queue = waiters.get(key);
         var address = directory.readyPod(key);

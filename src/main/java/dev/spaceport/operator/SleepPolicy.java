@@ -1,6 +1,6 @@
 package dev.spaceport.operator;
 
-import dev.spaceport.api.HardwareFlavor;
+import dev.spaceport.rules.SpaceDefaults;
 import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceStatus;
 import java.time.Duration;
@@ -28,13 +28,6 @@ public final class SleepPolicy {
     private SleepPolicy() {
     }
 
-    /** spec.sleepTime, else the flavor's defaultSleepTime, else never. */
-    public static Optional<Duration> sleepTime(Space space, HardwareFlavor flavor) {
-        String value = space.getSpec().getSleepTime() != null ? space.getSpec().getSleepTime()
-                : flavor.getSpec().getDefaultSleepTime() != null ? flavor.getSpec().getDefaultSleepTime() : "never";
-        return Durations.parse(value);
-    }
-
     /**
      * @param servingSince   when the Space's serving pod became Ready, or null when none serves
      * @param recordedAsleep the sleep recorded on the Space's Deployment (null if none), which may be
@@ -53,7 +46,7 @@ public final class SleepPolicy {
             }
             return new Decision(true, asleepSince, false, Optional.empty());
         }
-        if (sleepTime.isEmpty() || servingSince == null || Boolean.TRUE.equals(space.getSpec().getPaused())) {
+        if (sleepTime.isEmpty() || servingSince == null || SpaceDefaults.paused(space)) {
             return new Decision(false, null, false, Optional.empty());
         }
         Instant idleSince = Stream.of(instant(status.getLastActivityTime()), wakeRequestedAt, servingSince)

@@ -1,5 +1,6 @@
 package dev.spaceport.operator;
 
+import dev.spaceport.rules.SpaceLabels;
 import dev.spaceport.api.Space;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
@@ -28,7 +29,7 @@ public class SpaceEndpointSliceDependent extends CRUDKubernetesDependentResource
 
     @Override
     protected EndpointSlice desired(Space space, Context<Space> context) {
-        return build(space, SpaceReconciler.gatewayEndpoints(context));
+        return build(space, SpaceWorkflowInputs.of(context).gateway());
     }
 
     /** The desired EndpointSlice: a pure function of the Space and the gateway's addresses and port. */

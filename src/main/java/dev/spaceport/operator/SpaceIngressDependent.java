@@ -1,5 +1,8 @@
 package dev.spaceport.operator;
 
+import dev.spaceport.rules.SpaceDefaults;
+import dev.spaceport.rules.SpaceLabels;
+import dev.spaceport.rules.SpaceHosts;
 import dev.spaceport.api.Space;
 import dev.spaceport.config.SpaceportConfig;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
@@ -42,7 +45,7 @@ public class SpaceIngressDependent extends CRUDKubernetesDependentResource<Ingre
         HTTPIngressPath toService = new HTTPIngressPathBuilder()
                 .withPath("/").withPathType("Prefix")
                 .withNewBackend().withNewService().withName(space.getMetadata().getName())
-                .withNewPort().withNumber(SpaceDeploymentDependent.appPort(space.getSpec())).endPort()
+                .withNewPort().withNumber(SpaceDefaults.appPort(space.getSpec())).endPort()
                 .endService().endBackend()
                 .build();
         List<IngressRule> rules = hosts.stream()

@@ -1,5 +1,7 @@
 package dev.spaceport.operator;
 
+import dev.spaceport.rules.SpaceDefaults;
+import dev.spaceport.rules.SpaceLabels;
 import dev.spaceport.api.Space;
 import dev.spaceport.config.SpaceportConfig;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -53,7 +55,7 @@ public class SpaceNetworkPolicyDependent extends CRUDKubernetesDependentResource
                 .endNamespaceSelector()
                 .withNewPodSelector().withMatchLabels(policy.gatewayPodLabels()).endPodSelector()
                 .endFrom()
-                .addNewPort().withProtocol("TCP").withPort(new IntOrString(SpaceDeploymentDependent.appPort(space.getSpec())))
+                .addNewPort().withProtocol("TCP").withPort(new IntOrString(SpaceDefaults.appPort(space.getSpec())))
                 .endPort()
                 .endIngress()
                 .endSpec()

@@ -6,6 +6,11 @@ import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceSecret;
 import dev.spaceport.api.SpaceStatus;
 import dev.spaceport.config.SpaceportConfig;
+import dev.spaceport.rules.SpaceConditions;
+import dev.spaceport.rules.SpaceDefaults;
+import dev.spaceport.rules.SpaceHosts;
+import dev.spaceport.rules.SpaceLabels;
+import dev.spaceport.rules.Stage;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -61,9 +66,6 @@ import java.util.stream.Collectors;
 @RBACRule(apiGroups = "discovery.k8s.io", resources = "endpointslices", verbs = {"get", "list", "watch"})
 public class SpaceReconciler implements Reconciler<Space> {
 
-    static final String FLAVOR = "flavor";
-    static final String ASLEEP = "asleep";
-    static final String GATEWAY = "gateway";
     static final String GATEWAY_SLICES = "gateway-endpoints";
     /** A missing Secret is not watched (watching every Secret would be costly): look again after this. */
     static final Duration SECRET_RECHECK = Duration.ofSeconds(30);
@@ -103,58 +105,47 @@ public class SpaceReconciler implements Reconciler<Space> {
 
     @Override
     public UpdateControl<Space> reconcile(Space space, Context<Space> context) {
-        var flavorCache = (InformerEventSource<HardwareFlavor, Space>) context.eventSourceRetriever()
-                .getEventSourceFor(HardwareFlavor.class);
-        FlavorCatalog catalog = new FlavorCatalog(flavorCache.list().toList());
-        Optional<HardwareFlavor> flavor = catalog.resolve(space);
-        String invalidReason = null;
-        String invalidMessage = null;
-        if (flavor.isEmpty()) {
-            invalidReason = "FlavorNotFound";
-            invalidMessage = catalog.whyNot(space);
-        } else {
-            invalidMessage = missingSecrets(space, context).orElse(null);
-            invalidReason = invalidMessage == null ? null : "SecretNotFound";
-        }
+        // Observe
         Instant now = Instant.now();
+        var flavors = (InformerEventSource<HardwareFlavor, Space>) context.eventSourceRetriever()
+                .getEventSourceFor(HardwareFlavor.class);
+        FlavorCatalog catalog = new FlavorCatalog(flavors.list().toList());
         List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
-        Instant servingSince = SpaceStatusCalculator.servingSince(pods);
-        Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
-        String recordedAsleep = deployment == null || deployment.getMetadata().getAnnotations() == null ? null
-                : deployment.getMetadata().getAnnotations().get(SpaceLabels.SLEEPING_SINCE);
+        String recordedAsleep = context.getSecondaryResource(Deployment.class)
+                .map(d -> d.getMetadata().getAnnotations()).map(a -> a.get(SpaceLabels.SLEEPING_SINCE)).orElse(null);
+
+        // Validate
+        String namespace = space.getMetadata().getNamespace();
+        SpaceValidation.Result validation = SpaceValidation.validate(space, catalog,
+                name -> context.getClient().secrets().inNamespace(namespace).withName(name).get());
         SleepPolicy.Decision sleep = SleepPolicy.decide(space,
-                flavor.map(f -> SleepPolicy.sleepTime(space, f)).orElse(Optional.empty()), servingSince, recordedAsleep, now);
-        if (invalidReason == null) {
-            context.managedWorkflowAndDependentResourceContext().put(FLAVOR, flavor.get());
-            context.managedWorkflowAndDependentResourceContext().put(ASLEEP, Optional.ofNullable(sleep.sleepingSince()));
+                validation.flavor().flatMap(f -> SpaceDefaults.sleepTime(space, f)),
+                SpaceStatusCalculator.servingSince(pods), recordedAsleep, now);
+
+        // Apply: only a valid spec; an invalid one leaves the running objects as they are.
+        if (validation.valid()) {
             var gatewaySlices = (InformerEventSource<EndpointSlice, Space>) context.eventSourceRetriever()
                     .getEventSourceFor(EndpointSlice.class, GATEWAY_SLICES);
-            context.managedWorkflowAndDependentResourceContext().put(GATEWAY,
-                    GatewayEndpoints.of(config.gateway(), gatewaySlices.list().toList()));
+            new SpaceWorkflowInputs(validation.flavor().get(), sleep.sleepingSince(),
+                    GatewayEndpoints.of(config.gateway(), gatewaySlices.list().toList())).putInto(context);
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         }
 
-        var observation = new SpaceStatusCalculator.Observation(space, invalidReason, invalidMessage,
-                catalog.requestedName(space),
-                context.getSecondaryResource(Deployment.class).orElse(null),
-                pods,
+        // Status, from the Deployment as the workflow left it
+        var observation = new SpaceStatusCalculator.Observation(space, validation.invalid(),
+                catalog.requestedName(space), context.getSecondaryResource(Deployment.class).orElse(null), pods,
                 SpaceHosts.host(space, config), SpaceHosts.url(space, config),
-                SpaceDeploymentDependent.startupTimeout(space.getSpec()), sleep, now);
+                SpaceDefaults.startupTimeout(space.getSpec()), sleep, now);
         var result = SpaceStatusCalculator.compute(observation);
         recordTransition(space, result.status());
-
-        Optional<Duration> recheck = "SecretNotFound".equals(invalidReason) ? Optional.of(SECRET_RECHECK)
-                : result.recheckAfter();
         if (!sameOperatorFields(context, space.getStatus(), result.status())) {
-            // Name and namespace only: a resourceVersion would turn a concurrent gateway write into a conflict.
-            Space patch = new Space();
-            patch.setMetadata(new ObjectMetaBuilder().withName(space.getMetadata().getName())
-                    .withNamespace(space.getMetadata().getNamespace()).build());
-            patch.setStatus(result.status());
             // Cached as written, so the next reconcile reads this status (sleepingSince, lastWake) even
             // if the informer has not delivered it yet: those fields carry over from one reconcile to the next.
-            PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(space, patch, context);
+            PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(space, statusPatch(space, result.status()), context);
         }
+        boolean secretMissing = validation.invalid()
+                .filter(i -> SpaceValidation.SECRET_NOT_FOUND.equals(i.reason())).isPresent();
+        Optional<Duration> recheck = secretMissing ? Optional.of(SECRET_RECHECK) : result.recheckAfter();
         UpdateControl<Space> control = UpdateControl.noUpdate();
         return recheck.map(d -> control.rescheduleAfter(d.plusMillis(100))).orElse(control);
     }
@@ -165,77 +156,21 @@ public class SpaceReconciler implements Reconciler<Space> {
      */
     @Override
     public ErrorStatusUpdateControl<Space> updateErrorStatus(Space space, Context<Space> context, Exception e) {
-        var serialization = context.getClient().getKubernetesSerialization();
-        SpaceStatus status = space.getStatus() == null ? new SpaceStatus()
-                : serialization.clone(space.getStatus());
-        status.setLastActivityTime(null);
-        status.setWakeRequestedAt(null);
         Throwable cause = e;
         while (cause.getCause() != null) {
             cause = cause.getCause();
         }
-        String why = String.valueOf(cause.getMessage());
-        String message = "Could not apply the Space's objects (retrying): " + (why.length() > 500 ? why.substring(0, 500) + "…" : why);
-        var conditions = new ArrayList<>(Optional.ofNullable(status.getConditions()).orElse(List.of()));
-        // Ready and kstatus's pair say it: Stalled (a quota, say, needs a person), not Reconciling.
-        var failed = List.of(SpaceStatusCalculator.READY, SpaceStatusCalculator.RECONCILING, SpaceStatusCalculator.STALLED);
-        conditions.removeIf(c -> failed.contains(c.getType()));
-        for (String type : failed) {
-            String value = type.equals(SpaceStatusCalculator.STALLED) ? "True" : "False";
-            conditions.add(new ConditionBuilder().withType(type).withStatus(value).withReason("ApplyFailed")
-                    .withMessage(message).withObservedGeneration(space.getMetadata().getGeneration())
-                    .withLastTransitionTime(Instant.now().toString()).build());
-        }
-        status.setConditions(conditions);
-        status.setMessage(message);
-        status.setStage(status.getStage() == null ? Stage.APP_STARTING.name() : status.getStage());
+        SpaceStatus status = SpaceStatusCalculator.applyFailed(space, String.valueOf(cause.getMessage()), Instant.now());
+        return ErrorStatusUpdateControl.patchStatus(statusPatch(space, status));
+    }
+
+    /** Name and namespace only: a resourceVersion would turn a concurrent gateway write into a conflict. */
+    private static Space statusPatch(Space space, SpaceStatus status) {
         Space patch = new Space();
         patch.setMetadata(new ObjectMetaBuilder().withName(space.getMetadata().getName())
                 .withNamespace(space.getMetadata().getNamespace()).build());
         patch.setStatus(status);
-        return ErrorStatusUpdateControl.patchStatus(patch);
-    }
-
-    /** The flavor the workflow's dependents build for; put there by {@link #reconcile}. */
-    static HardwareFlavor flavorOf(Context<Space> context) {
-        return context.managedWorkflowAndDependentResourceContext().getMandatory(FLAVOR, HardwareFlavor.class);
-    }
-
-    static GatewayEndpoints.Addresses gatewayEndpoints(Context<Space> context) {
-        return context.managedWorkflowAndDependentResourceContext().getMandatory(GATEWAY, GatewayEndpoints.Addresses.class);
-    }
-
-    /** Since when the Space sleeps, or null when it is awake. */
-    @SuppressWarnings("unchecked")
-    static String sleepingSince(Context<Space> context) {
-        return ((Optional<String>) context.managedWorkflowAndDependentResourceContext().getMandatory(ASLEEP, Optional.class))
-                .orElse(null);
-    }
-
-    /** Names the secrets the pod could not start without; never reads out a value. */
-    private static Optional<String> missingSecrets(Space space, Context<Space> context) {
-        String namespace = space.getMetadata().getNamespace();
-        List<String> missing = new ArrayList<>();
-        List<SpaceSecret> secrets = Optional.ofNullable(space.getSpec().getSecrets()).orElse(List.of());
-        for (SpaceSecret secret : secrets) {
-            Secret found = context.getClient().secrets().inNamespace(namespace).withName(secret.getSecretRef().getName()).get();
-            if (found == null) {
-                missing.add(secret.getName() + " (Secret " + secret.getSecretRef().getName() + " does not exist)");
-            } else if (!hasKey(found, secret.getSecretRef().getKey())) {
-                missing.add(secret.getName() + " (Secret " + secret.getSecretRef().getName() + " has no key "
-                        + secret.getSecretRef().getKey() + ")");
-            }
-        }
-        var git = space.getSpec().getSource().getGit();
-        if (git != null && git.getCredentialsSecret() != null
-                && context.getClient().secrets().inNamespace(namespace).withName(git.getCredentialsSecret()).get() == null) {
-            missing.add("source.git.credentialsSecret (Secret " + git.getCredentialsSecret() + " does not exist)");
-        }
-        return missing.isEmpty() ? Optional.empty() : Optional.of("missing secrets: " + String.join(", ", missing));
-    }
-
-    private static boolean hasKey(Secret secret, String key) {
-        return secret.getData() != null && secret.getData().containsKey(key);
+        return patch;
     }
 
     private void recordTransition(Space space, SpaceStatus next) {
@@ -245,22 +180,18 @@ public class SpaceReconciler implements Reconciler<Space> {
             events.normal(space, "Woke", String.format("Woke in %.1f s after a visitor's request", wake.getSeconds()));
         }
         // A transition is a new stage, or a new reason within it (Starting -> InsufficientCapacity).
-        String before = space.getStatus() == null ? null : space.getStatus().getStage() + "/" + readyReason(space.getStatus());
-        String after = next.getStage() + "/" + readyReason(next);
+        String before = space.getStatus() == null ? null
+                : space.getStatus().getStage() + "/" + SpaceConditions.readyReason(space.getStatus());
+        String after = next.getStage() + "/" + SpaceConditions.readyReason(next);
         if (after.equals(before)) {
             return;
         }
         Stage stage = Stage.valueOf(next.getStage());
-        if (stage.isError() || "InsufficientCapacity".equals(readyReason(next))) {
+        if (stage.isError() || SpaceConditions.INSUFFICIENT_CAPACITY.equals(SpaceConditions.readyReason(next))) {
             events.warning(space, stage.reason(), next.getMessage());
         } else {
             events.normal(space, stage.reason(), next.getMessage());
         }
-    }
-
-    private static String readyReason(SpaceStatus status) {
-        return status.getConditions() == null ? null : status.getConditions().stream()
-                .filter(c -> SpaceStatusCalculator.READY.equals(c.getType())).map(c -> c.getReason()).findFirst().orElse(null);
     }
 
     /** Status fields the gateway writes (activity, wake requests) are its own and not compared here. */

@@ -1,5 +1,7 @@
 package dev.spaceport.operator;
 
+import dev.spaceport.rules.SpaceDefaults;
+import dev.spaceport.rules.SpaceLabels;
 import dev.spaceport.api.Space;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
@@ -27,7 +29,7 @@ public class SpaceServiceDependent extends CRUDKubernetesDependentResource<Servi
     }
 
     public static Service build(Space space) {
-        int port = SpaceDeploymentDependent.appPort(space.getSpec());
+        int port = SpaceDefaults.appPort(space.getSpec());
         return new ServiceBuilder()
                 .withNewMetadata()
                 .withName(space.getMetadata().getName())

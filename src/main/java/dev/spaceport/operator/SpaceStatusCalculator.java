@@ -4,6 +4,18 @@ import dev.spaceport.api.HardwareStatus;
 import dev.spaceport.api.LastWake;
 import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceStatus;
+import dev.spaceport.rules.Durations;
+import dev.spaceport.rules.Pods;
+import dev.spaceport.rules.SpaceDefaults;
+import dev.spaceport.rules.SpaceLabels;
+import dev.spaceport.rules.Stage;
+import dev.spaceport.rules.SpaceConditions;
+import static dev.spaceport.rules.SpaceConditions.AVAILABLE;
+import static dev.spaceport.rules.SpaceConditions.READY;
+import static dev.spaceport.rules.SpaceConditions.RECONCILING;
+import static dev.spaceport.rules.SpaceConditions.SCHEDULED;
+import static dev.spaceport.rules.SpaceConditions.SLEEPING;
+import static dev.spaceport.rules.SpaceConditions.STALLED;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -26,27 +38,18 @@ import java.util.Set;
  */
 public final class SpaceStatusCalculator {
 
-    public static final String READY = "Ready";
-    public static final String SCHEDULED = "Scheduled";
-    public static final String AVAILABLE = "Available";
-    public static final String SLEEPING = "Sleeping";
-    /** kstatus's conditions (Flux's `wait`, kpt, cli-utils), which read these two and not Ready. */
-    public static final String RECONCILING = "Reconciling";
-    public static final String STALLED = "Stalled";
-
     /** Container waiting reasons a kubelet reports when the app cannot start; each is a RUNTIME_ERROR. */
     private static final Set<String> FAILED_WAITING = Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull",
             "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
 
     /**
-     * @param invalidReason  CamelCase reason when the spec cannot be run as it is (FlavorNotFound, SecretNotFound), else null
-     * @param invalidMessage what is wrong, for people; never a secret's value
+     * @param invalid        why the spec cannot be run as it is (FlavorNotFound, SecretNotFound); empty when it can
      * @param requestedHardware the flavor asked for (or the default's name)
      * @param deployment     the Space's Deployment as observed, or null
      * @param pods           the Space's pods as observed
      * @param sleep          whether the Space sleeps now ({@link SleepPolicy})
      */
-    public record Observation(Space space, String invalidReason, String invalidMessage, String requestedHardware,
+    public record Observation(Space space, Optional<SpaceValidation.Invalid> invalid, String requestedHardware,
                               Deployment deployment, List<Pod> pods, String host, String url,
                               Duration startupTimeout, SleepPolicy.Decision sleep, Instant now) {
     }
@@ -64,22 +67,22 @@ public final class SpaceStatusCalculator {
         SpaceStatus previous = Optional.ofNullable(space.getStatus()).orElseGet(SpaceStatus::new);
 
         List<Pod> live = o.pods().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
-        List<Pod> serving = live.stream().filter(SpaceStatusCalculator::isReady).toList();
+        List<Pod> serving = live.stream().filter(Pods::serving).toList();
         String currentHash = templateHash(o.deployment());
         Pod current = live.stream()
-                .filter(p -> currentHash != null && currentHash.equals(annotation(p, SpaceLabels.TEMPLATE_HASH)))
+                .filter(p -> currentHash != null && currentHash.equals(Pods.annotation(p, SpaceLabels.TEMPLATE_HASH)))
                 .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()))
                 .orElse(null);
-        boolean paused = Boolean.TRUE.equals(space.getSpec().getPaused());
+        boolean paused = SpaceDefaults.paused(space);
 
         Stage stage;
         String reason;
         String message;
         Duration recheck = null;
-        if (o.invalidReason() != null) {
+        if (o.invalid().isPresent()) {
             stage = Stage.CONFIG_ERROR;
-            reason = o.invalidReason();
-            message = o.invalidMessage() + (serving.isEmpty() ? "" : "; the running pod keeps serving the last valid spec");
+            reason = o.invalid().get().reason();
+            message = o.invalid().get().message() + (serving.isEmpty() ? "" : "; the running pod keeps serving the last valid spec");
         } else if (paused) {
             stage = Stage.PAUSED;
             reason = "Paused";
@@ -88,7 +91,7 @@ public final class SpaceStatusCalculator {
             stage = Stage.SLEEPING;
             reason = "Sleeping";
             message = "Asleep since " + o.sleep().sleepingSince() + " for want of visitors; the next visitor wakes it";
-        } else if (current != null && isReady(current)) {
+        } else if (current != null && Pods.serving(current)) {
             stage = Stage.RUNNING;
             reason = "Running";
             message = "Running";
@@ -121,7 +124,7 @@ public final class SpaceStatusCalculator {
                 // Waiting for capacity is not starting: the startup timeout counts from scheduling only.
                 stage = serving.isEmpty() ? Stage.APP_STARTING : Stage.RUNNING_APP_STARTING;
                 if (unschedulable.isPresent()) {
-                    reason = "InsufficientCapacity";
+                    reason = SpaceConditions.INSUFFICIENT_CAPACITY;
                     message = "Waiting for hardware: " + unschedulable.get().getMessage();
                 } else {
                     reason = stage == Stage.APP_STARTING ? "Starting" : "RollingOut";
@@ -145,7 +148,7 @@ public final class SpaceStatusCalculator {
         status.setUrl(o.url());
         status.setHardware(new HardwareStatus(o.requestedHardware(),
                 serving.stream().filter(p -> p == current).findFirst().or(() -> serving.stream().findFirst())
-                        .map(p -> label(p, SpaceLabels.HARDWARE)).orElse(null)));
+                        .map(p -> Pods.label(p, SpaceLabels.HARDWARE)).orElse(null)));
         // lastActivityTime and wakeRequestedAt belong to the gateway's field manager: never written here.
         status.setSleepingSince(o.sleep().sleepingSince());
         status.setLastWake(lastWake(previous, o.sleep(), stage, o.now()));
@@ -166,6 +169,38 @@ public final class SpaceStatusCalculator {
                 : condition(STALLED, "False", stage.reason(), "No error"));
         status.setConditions(keepTransitionTimes(conditions, previous.getConditions(), generation, o.now()));
         return new Result(status, Optional.ofNullable(recheck));
+    }
+
+    /**
+     * The status of a Space whose objects the API server refused (a quota, say): Ready and kstatus's pair
+     * say Stalled (it needs a person), not Reconciling; the rest stays as last observed. A repeated
+     * failure keeps its conditions' transition times.
+     */
+    public static SpaceStatus applyFailed(Space space, String why, Instant now) {
+        long generation = Optional.ofNullable(space.getMetadata().getGeneration()).orElse(0L);
+        SpaceStatus previous = Optional.ofNullable(space.getStatus()).orElseGet(SpaceStatus::new);
+        String message = "Could not apply the Space's objects (retrying): "
+                + (why.length() > 500 ? why.substring(0, 500) + "…" : why);
+        List<Condition> failed = keepTransitionTimes(List.of(
+                condition(READY, "False", "ApplyFailed", message),
+                condition(RECONCILING, "False", "ApplyFailed", message),
+                condition(STALLED, "True", "ApplyFailed", message)), previous.getConditions(), generation, now);
+        List<Condition> conditions = new ArrayList<>(Optional.ofNullable(previous.getConditions()).orElse(List.of()));
+        conditions.removeIf(c -> failed.stream().anyMatch(f -> f.getType().equals(c.getType())));
+        conditions.addAll(failed);
+
+        SpaceStatus status = new SpaceStatus();
+        status.setObservedGeneration(previous.getObservedGeneration());
+        status.setStage(previous.getStage() == null ? Stage.APP_STARTING.name() : previous.getStage());
+        status.setMessage(message);
+        status.setHost(previous.getHost());
+        status.setUrl(previous.getUrl());
+        status.setHardware(previous.getHardware());
+        // lastActivityTime and wakeRequestedAt belong to the gateway's field manager: never written here.
+        status.setSleepingSince(previous.getSleepingSince());
+        status.setLastWake(previous.getLastWake());
+        status.setConditions(conditions);
+        return status;
     }
 
     /** A wake is recorded when it is asked for, and completed when the woken pod is Ready. */
@@ -202,7 +237,7 @@ public final class SpaceStatusCalculator {
             return condition(SCHEDULED, "True", "Scheduled", "On node " + current.getSpec().getNodeName());
         }
         if (podScheduled.filter(c -> "False".equals(c.getStatus())).isPresent()) {
-            return condition(SCHEDULED, "False", "InsufficientCapacity", podScheduled.get().getMessage());
+            return condition(SCHEDULED, "False", SpaceConditions.INSUFFICIENT_CAPACITY, podScheduled.get().getMessage());
         }
         return condition(SCHEDULED, "Unknown", "Pending", "The scheduler has not placed the pod yet");
     }
@@ -261,13 +296,9 @@ public final class SpaceStatusCalculator {
 
     /** When the first of the Space's serving pods became Ready; null when none serves. */
     public static Instant servingSince(List<Pod> pods) {
-        return pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .flatMap(p -> condition(p, "Ready").filter(c -> "True".equals(c.getStatus())).stream())
+        return pods.stream().filter(Pods::serving)
+                .flatMap(p -> condition(p, "Ready").stream())
                 .map(c -> Instant.parse(c.getLastTransitionTime())).min(Instant::compareTo).orElse(null);
-    }
-
-    static boolean isReady(Pod pod) {
-        return condition(pod, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
     }
 
     private static Optional<PodCondition> condition(Pod pod, String type) {
@@ -285,13 +316,4 @@ public final class SpaceStatusCalculator {
         return annotations == null ? null : annotations.get(SpaceLabels.TEMPLATE_HASH);
     }
 
-    private static String annotation(Pod pod, String key) {
-        Map<String, String> annotations = pod.getMetadata().getAnnotations();
-        return annotations == null ? null : annotations.get(key);
-    }
-
-    private static String label(Pod pod, String key) {
-        Map<String, String> labels = pod.getMetadata().getLabels();
-        return labels == null ? null : labels.get(key);
-    }
 }

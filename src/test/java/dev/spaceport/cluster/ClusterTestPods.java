@@ -38,14 +38,4 @@ final class ClusterTestPods {
                 .build();
     }
 
-    static Optional<PodCondition> condition(Pod pod, String type) {
-        if (pod == null || pod.getStatus() == null || pod.getStatus().getConditions() == null) {
-            return Optional.empty();
-        }
-        return pod.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
-    }
-
-    static boolean isReady(Pod pod) {
-        return condition(pod, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
-    }
 }

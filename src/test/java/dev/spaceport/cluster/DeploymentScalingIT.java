@@ -1,10 +1,12 @@
 package dev.spaceport.cluster;
 
+import static dev.spaceport.testing.SpaceWaits.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.TestNamespace;
+import dev.spaceport.testing.TestPods;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -18,7 +20,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ClusterExtension.class)
 class DeploymentScalingIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Test
     void deploymentScaledZeroOneZeroCreatesAndRemovesItsPod(KubernetesClient client, TestNamespace ns) {
@@ -38,7 +39,7 @@ class DeploymentScalingIT {
         assertThat(pods(client, ns)).isEmpty();
 
         resource.scale(1);
-        await().atMost(WAIT).until(() -> pods(client, ns).stream().filter(ClusterTestPods::isReady).count() == 1);
+        await().atMost(WAIT).until(() -> pods(client, ns).stream().filter(TestPods::isReady).count() == 1);
         await().atMost(WAIT).until(() -> Integer.valueOf(1).equals(resource.get().getStatus().getReadyReplicas()));
 
         resource.scale(0);

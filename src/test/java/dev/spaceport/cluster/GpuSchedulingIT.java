@@ -1,13 +1,15 @@
 package dev.spaceport.cluster;
 
-import static dev.spaceport.cluster.ClusterTestPods.condition;
+import static dev.spaceport.testing.SpaceWaits.WAIT;
+import static dev.spaceport.testing.TestPods.condition;
 import static dev.spaceport.cluster.ClusterTestPods.gpuPod;
-import static dev.spaceport.cluster.ClusterTestPods.isReady;
+import static dev.spaceport.testing.TestPods.isReady;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.TestNamespace;
+import dev.spaceport.testing.TestPods;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -28,7 +30,6 @@ class GpuSchedulingIT {
 
     private static final String A10G = "NVIDIA-A10G";
     private static final String GPU = "nvidia.com/gpu";
-    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Test
     void gpuNodesAdvertiseFeatureDiscoveryLabelsCapacityAndTaint(KubernetesClient client) {
@@ -66,7 +67,7 @@ class GpuSchedulingIT {
         IntStream.range(0, free).forEach(i ->
                 client.pods().inNamespace(ns.name()).resource(gpuPod("taker-" + i, A10G, 1)).create());
         await().atMost(WAIT).until(() -> client.pods().inNamespace(ns.name()).list().getItems().stream()
-                .filter(ClusterTestPods::isReady).count() == free);
+                .filter(TestPods::isReady).count() == free);
 
         client.pods().inNamespace(ns.name()).resource(gpuPod("one-too-many", A10G, 1)).create();
 

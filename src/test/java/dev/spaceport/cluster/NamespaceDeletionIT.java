@@ -1,8 +1,10 @@
 package dev.spaceport.cluster;
 
+import static dev.spaceport.testing.SpaceWaits.WAIT;
 import static org.awaitility.Awaitility.await;
 
 import dev.spaceport.testing.TestCluster;
+import dev.spaceport.testing.TestPods;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -21,7 +23,7 @@ class NamespaceDeletionIT {
         KubernetesClient client = TestCluster.get().client();
         String ns = "namespace-deletion-it-" + Long.toString(System.nanoTime() % 1_000_000, 36);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-        await().atMost(Duration.ofSeconds(30))
+        await().atMost(WAIT)
                 .until(() -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
         client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("config")
                 .endMetadata().withData(Map.of("k", "v")).build()).create();
@@ -36,11 +38,11 @@ class NamespaceDeletionIT {
                 .withNewTemplate().withNewMetadata().addToLabels("app", "app").endMetadata()
                 .withNewSpec().addNewContainer().withName("app").withImage(ClusterTestPods.IMAGE).endContainer().endSpec()
                 .endTemplate().endSpec().build()).create();
-        await().atMost(Duration.ofSeconds(60)).until(() -> client.pods().inNamespace(ns).list().getItems().stream()
-                .anyMatch(ClusterTestPods::isReady));
+        await().atMost(WAIT).until(() -> client.pods().inNamespace(ns).list().getItems().stream()
+                .anyMatch(TestPods::isReady));
 
         client.namespaces().withName(ns).delete();
 
-        await().atMost(Duration.ofSeconds(90)).until(() -> client.namespaces().withName(ns).get() == null);
+        await().atMost(WAIT).until(() -> client.namespaces().withName(ns).get() == null);
     }
 }

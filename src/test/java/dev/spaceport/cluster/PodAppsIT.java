@@ -1,5 +1,6 @@
 package dev.spaceport.cluster;
 
+import static dev.spaceport.testing.SpaceWaits.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,7 +48,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ClusterExtension.class)
 class PodAppsIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(90);
     private static final Pattern START = Pattern.compile("start (\\S+) (\\S+):(\\d+) app\\.py \\(pid (\\d+),");
     private static final Pattern SECRET_FILES = Pattern.compile("secret volumes /run/secrets written under (\\S+) ");
 

@@ -1,13 +1,15 @@
 package dev.spaceport.cluster;
 
-import static dev.spaceport.cluster.ClusterTestPods.condition;
+import static dev.spaceport.testing.SpaceWaits.WAIT;
+import static dev.spaceport.testing.TestPods.condition;
 import static dev.spaceport.cluster.ClusterTestPods.cpuPod;
-import static dev.spaceport.cluster.ClusterTestPods.isReady;
+import static dev.spaceport.testing.TestPods.isReady;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.TestNamespace;
+import dev.spaceport.testing.TestPods;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -25,11 +27,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PodStagesIT {
 
     private static final String BEHAVIOUR = "spaceport.dev/test-behaviour";
-    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Test
     void plainPodBecomesRunningAndReadyWithALoopbackIp(KubernetesClient client, TestNamespace ns) {
-        Pod pod = create(client, ns, cpuPod("plain", Map.of()), ClusterTestPods::isReady);
+        Pod pod = create(client, ns, cpuPod("plain", Map.of()), TestPods::isReady);
 
         assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
         assertThat(pod.getStatus().getPodIP()).startsWith("127.65.");

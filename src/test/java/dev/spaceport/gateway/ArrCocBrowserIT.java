@@ -1,5 +1,6 @@
 package dev.spaceport.gateway;
 
+import static dev.spaceport.testing.SpaceWaits.WAIT;
 import static dev.spaceport.testing.SpaceWaits.awaitStage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -78,7 +79,7 @@ class ArrCocBrowserIT {
             // Belt and braces on a slow machine: the app answers through the gateway before the visit.
             HttpRequest home = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/"))
                     .header("Host", domain).timeout(Duration.ofSeconds(10)).build();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(500))
                     .until(() -> HTTP.send(home, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
             long answering = System.nanoTime();
 

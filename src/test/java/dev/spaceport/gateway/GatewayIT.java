@@ -1,13 +1,14 @@
 package dev.spaceport.gateway;
 
+import static dev.spaceport.testing.SpaceWaits.WAIT;
 import static dev.spaceport.testing.SpaceWaits.awaitAsleep;
 import static dev.spaceport.testing.SpaceWaits.awaitStage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.spaceport.api.Space;
-import dev.spaceport.operator.SpaceHosts;
-import dev.spaceport.operator.TestSpaces;
+import dev.spaceport.rules.SpaceHosts;
+import dev.spaceport.testing.TestSpaces;
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.LocalClusterResource;
 import dev.spaceport.testing.PodApps;
@@ -43,7 +44,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ClusterExtension.class)
 class GatewayIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 

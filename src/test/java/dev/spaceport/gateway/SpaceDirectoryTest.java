@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceSpec;
 import dev.spaceport.gateway.SpaceDirectory.SpaceKey;
-import dev.spaceport.operator.TestConfig;
+import dev.spaceport.testing.TestConfig;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,12 @@
 package dev.spaceport.install;
 
+import static dev.spaceport.testing.SpaceWaits.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.spaceport.api.Space;
-import dev.spaceport.operator.SpaceHosts;
-import dev.spaceport.operator.TestSpaces;
+import dev.spaceport.rules.SpaceHosts;
+import dev.spaceport.testing.TestSpaces;
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.PodApps;
 import dev.spaceport.testing.SpaceWaits;
@@ -48,7 +49,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ChartServiceAccountsIT {
 
     private static final Path REPO = TestCluster.repoRoot();
-    private static final Duration WAIT = Duration.ofSeconds(90);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     /** What the chart's RBAC is made of, and its configuration; the workloads themselves cannot run here. */

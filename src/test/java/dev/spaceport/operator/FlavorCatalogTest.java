@@ -1,5 +1,6 @@
 package dev.spaceport.operator;
 
+import dev.spaceport.testing.TestSpaces;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spaceport.api.HardwareFlavor;

@@ -1,5 +1,7 @@
 package dev.spaceport.operator;
 
+import dev.spaceport.testing.TestConfig;
+import dev.spaceport.testing.TestSpaces;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spaceport.api.GitSource;
@@ -68,7 +70,7 @@ class RuntimeImagesTest {
         assertThat(Dockerfiles.last(instructions, "USER")).as("%s: USER, the pod's runAsUser", dockerfile)
                 .contains(pod.getSecurityContext().getRunAsUser().toString());
         assertThat(Dockerfiles.pairs(instructions, "ENV")).as("%s: HOME", dockerfile)
-                .containsEntry("HOME", SpaceDeploymentDependent.HOME);
+                .containsEntry("HOME", SpacePodTemplate.HOME);
         String appMount = container.getVolumeMounts().stream().filter(m -> m.getName().equals("app"))
                 .map(VolumeMount::getMountPath).findFirst().orElseThrow();
         assertThat(Dockerfiles.last(instructions, "WORKDIR")).as("%s: WORKDIR, where the repository is mounted", dockerfile)

@@ -1,5 +1,11 @@
 package dev.spaceport.operator;
 
+import static dev.spaceport.testing.SpaceWaits.WAIT;
+import dev.spaceport.testing.SpaceWaits;
+import dev.spaceport.testing.TestPods;
+import dev.spaceport.testing.TestSpaces;
+import dev.spaceport.rules.SpaceLabels;
+import dev.spaceport.rules.SpaceHosts;
 import static dev.spaceport.testing.SpaceWaits.awaitStage;
 import static dev.spaceport.testing.SpaceWaits.editSpace;
 import static dev.spaceport.testing.SpaceWaits.space;
@@ -47,7 +53,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ClusterExtension.class)
 class SpaceOperatorIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String SECRET_VALUE = "hf_test_value_never_shown";
 
     /** The operator's own meters (JOSDK's reconcile metrics, bound by quarkus-operator-sdk). */
@@ -72,7 +77,7 @@ class SpaceOperatorIT {
 
         Space running = awaitStage(client, ns, "demo", "RUNNING");
 
-        Pod pod = onlyPod(client, ns, "demo");
+        Pod pod = TestPods.onlyPod(client, ns, "demo");
         assertThat(client.nodes().withName(pod.getSpec().getNodeName()).get().getMetadata().getLabels())
                 .containsEntry("nvidia.com/gpu.product", "NVIDIA-A10G");
         Container app = pod.getSpec().getContainers().get(0);
@@ -110,7 +115,7 @@ class SpaceOperatorIT {
         assertThat(running.getStatus().getHardware().getRequested()).isEqualTo("a10g-small");
         assertThat(running.getStatus().getHardware().getCurrent()).isEqualTo("a10g-small");
         assertThat(running.getStatus().getObservedGeneration()).isEqualTo(running.getMetadata().getGeneration());
-        assertThat(conditions(running)).containsEntry("Ready", "True").containsEntry("Scheduled", "True")
+        assertThat(SpaceWaits.conditions(running)).containsEntry("Ready", "True").containsEntry("Scheduled", "True")
                 .containsEntry("Available", "True");
         Service service = client.services().inNamespace(ns.name()).withName("demo").get();
         assertThat(service.getSpec().getSelector()).isNullOrEmpty();
@@ -161,7 +166,7 @@ class SpaceOperatorIT {
     void changingTheFlavorMovesThePodOntoMatchingNodes(KubernetesClient client, TestNamespace ns) {
         client.resource(TestSpaces.gradio(ns.name(), "mover", "a10g-small")).create();
         awaitStage(client, ns, "mover", "RUNNING");
-        String firstPod = onlyPod(client, ns, "mover").getMetadata().getName();
+        String firstPod = TestPods.onlyPod(client, ns, "mover").getMetadata().getName();
 
         editSpace(client, ns, "mover", s -> {
             s.getSpec().setHardware("t4-small");
@@ -172,8 +177,8 @@ class SpaceOperatorIT {
             Space s = space(client, ns, "mover");
             return "RUNNING".equals(s.getStatus().getStage()) && "t4-small".equals(s.getStatus().getHardware().getCurrent());
         });
-        await().atMost(WAIT).until(() -> pods(client, ns, "mover").size() == 1);
-        Pod pod = onlyPod(client, ns, "mover");
+        await().atMost(WAIT).until(() -> TestPods.ofSpace(client, ns, "mover").size() == 1);
+        Pod pod = TestPods.onlyPod(client, ns, "mover");
         assertThat(pod.getMetadata().getName()).isNotEqualTo(firstPod);
         assertThat(client.nodes().withName(pod.getSpec().getNodeName()).get().getMetadata().getLabels())
                 .containsEntry("nvidia.com/gpu.product", "Tesla-T4");
@@ -188,10 +193,10 @@ class SpaceOperatorIT {
         client.resource(TestSpaces.gradio(ns.name(), "second", "a100x8")).create();
 
         Space waiting = await().atMost(WAIT).until(() -> space(client, ns, "second"),
-                s -> s.getStatus() != null && "InsufficientCapacity".equals(reason(s, "Scheduled")));
+                s -> s.getStatus() != null && "InsufficientCapacity".equals(SpaceWaits.reason(s, "Scheduled")));
         assertThat(waiting.getStatus().getStage()).isEqualTo("APP_STARTING");
-        assertThat(condition(waiting, "Scheduled").getStatus()).isEqualTo("False");
-        assertThat(condition(waiting, "Scheduled").getMessage()).contains("Insufficient nvidia.com/gpu");
+        assertThat(SpaceWaits.condition(waiting, "Scheduled").getStatus()).isEqualTo("False");
+        assertThat(SpaceWaits.condition(waiting, "Scheduled").getMessage()).contains("Insufficient nvidia.com/gpu");
 
         client.resources(Space.class).inNamespace(ns.name()).withName("first").delete();
         awaitStage(client, ns, "second", "RUNNING");
@@ -208,7 +213,7 @@ class SpaceOperatorIT {
         });
 
         awaitStage(client, ns, "napper", "PAUSED");
-        await().atMost(WAIT).until(() -> pods(client, ns, "napper").isEmpty());
+        await().atMost(WAIT).until(() -> TestPods.ofSpace(client, ns, "napper").isEmpty());
         assertThat(client.apps().deployments().inNamespace(ns.name()).withName("napper").get().getSpec().getReplicas())
                 .isZero();
     }
@@ -220,7 +225,7 @@ class SpaceOperatorIT {
         Space space = awaitStage(client, ns, "lost", "CONFIG_ERROR");
 
         assertThat(space.getStatus().getMessage()).contains("tpu-v9").contains("cpu-basic").contains("a10g-small");
-        assertThat(reason(space, "Ready")).isEqualTo("FlavorNotFound");
+        assertThat(SpaceWaits.reason(space, "Ready")).isEqualTo("FlavorNotFound");
         assertThat(client.apps().deployments().inNamespace(ns.name()).withName("lost").get()).isNull();
     }
 
@@ -237,16 +242,16 @@ class SpaceOperatorIT {
         try {
             client.resource(TestSpaces.gradio(ns.name(), "orphan", flavorName)).create();
             awaitStage(client, ns, "orphan", "RUNNING");
-            String podName = onlyPod(client, ns, "orphan").getMetadata().getName();
+            String podName = TestPods.onlyPod(client, ns, "orphan").getMetadata().getName();
             String deploymentVersion = client.apps().deployments().inNamespace(ns.name()).withName("orphan").get()
                     .getMetadata().getResourceVersion();
 
             client.resource(flavor).delete();
 
             Space space = awaitStage(client, ns, "orphan", "CONFIG_ERROR");
-            assertThat(reason(space, "Ready")).isEqualTo("FlavorNotFound");
-            assertThat(condition(space, "Available").getStatus()).isEqualTo("True");
-            assertThat(onlyPod(client, ns, "orphan").getMetadata().getName()).isEqualTo(podName);
+            assertThat(SpaceWaits.reason(space, "Ready")).isEqualTo("FlavorNotFound");
+            assertThat(SpaceWaits.condition(space, "Available").getStatus()).isEqualTo("True");
+            assertThat(TestPods.onlyPod(client, ns, "orphan").getMetadata().getName()).isEqualTo(podName);
             assertThat(client.apps().deployments().inNamespace(ns.name()).withName("orphan").get()
                     .getMetadata().getResourceVersion()).isEqualTo(deploymentVersion);
         } finally {
@@ -258,15 +263,15 @@ class SpaceOperatorIT {
     void spaceNamingAMissingSecretKeepsItsPodAndSaysWhichSecret(KubernetesClient client, TestNamespace ns) {
         client.resource(TestSpaces.gradio(ns.name(), "forgetful", "cpu-basic")).create();
         awaitStage(client, ns, "forgetful", "RUNNING");
-        String podName = onlyPod(client, ns, "forgetful").getMetadata().getName();
+        String podName = TestPods.onlyPod(client, ns, "forgetful").getMetadata().getName();
 
         editSpace(client, ns, "forgetful", s -> TestSpaces.withSecret(s, "HF_TOKEN", "nowhere", "token"));
 
         Space space = awaitStage(client, ns, "forgetful", "CONFIG_ERROR");
-        assertThat(reason(space, "Ready")).isEqualTo("SecretNotFound");
+        assertThat(SpaceWaits.reason(space, "Ready")).isEqualTo("SecretNotFound");
         assertThat(space.getStatus().getMessage()).contains("HF_TOKEN").contains("nowhere");
-        assertThat(onlyPod(client, ns, "forgetful").getMetadata().getName()).isEqualTo(podName);
-        assertThat(onlyPod(client, ns, "forgetful").getSpec().getContainers().get(0).getEnv())
+        assertThat(TestPods.onlyPod(client, ns, "forgetful").getMetadata().getName()).isEqualTo(podName);
+        assertThat(TestPods.onlyPod(client, ns, "forgetful").getSpec().getContainers().get(0).getEnv())
                 .noneMatch(e -> e.getName().equals("HF_TOKEN"));
     }
 
@@ -282,9 +287,9 @@ class SpaceOperatorIT {
         client.resource(TestSpaces.gradio(ns.name(), "quota", "cpu-basic")).create();
 
         Space space = await().atMost(WAIT).until(() -> space(client, ns, "quota"),
-                s -> "ApplyFailed".equals(reason(s, "Ready")));
+                s -> "ApplyFailed".equals(SpaceWaits.reason(s, "Ready")));
         assertThat(space.getStatus().getMessage()).contains("exceeded quota");
-        assertThat(condition(space, "Ready").getStatus()).isEqualTo("False");
+        assertThat(SpaceWaits.condition(space, "Ready").getStatus()).isEqualTo("False");
     }
 
     @Test
@@ -297,7 +302,7 @@ class SpaceOperatorIT {
 
         assertThat(space.getStatus().getMessage()).contains("ModuleNotFoundError: No module named 'gradio'")
                 .contains("Exit code 1");
-        assertThat(reason(space, "Ready")).isEqualTo("CrashLoopBackOff");
+        assertThat(SpaceWaits.reason(space, "Ready")).isEqualTo("CrashLoopBackOff");
         assertThat(events(client, ns)).contains("RuntimeError");
     }
 
@@ -308,7 +313,7 @@ class SpaceOperatorIT {
 
         Space space = awaitStage(client, ns, "unpullable", "RUNTIME_ERROR");
 
-        assertThat(reason(space, "Ready")).isEqualTo("ImagePullBackOff");
+        assertThat(SpaceWaits.reason(space, "Ready")).isEqualTo("ImagePullBackOff");
         assertThat(space.getStatus().getMessage()).contains(TestSpaces.IMAGE);
     }
 
@@ -319,7 +324,7 @@ class SpaceOperatorIT {
 
         Space space = awaitStage(client, ns, "hungry", "RUNTIME_ERROR");
 
-        assertThat(reason(space, "Ready")).isEqualTo("OOMKilled");
+        assertThat(SpaceWaits.reason(space, "Ready")).isEqualTo("OOMKilled");
         assertThat(space.getStatus().getMessage()).contains("OOMKilled");
     }
 
@@ -333,7 +338,7 @@ class SpaceOperatorIT {
         awaitStage(client, ns, "sleepy", "APP_STARTING");
         Space space = awaitStage(client, ns, "sleepy", "RUNTIME_ERROR");
 
-        assertThat(reason(space, "Ready")).isEqualTo("StartupTimeout");
+        assertThat(SpaceWaits.reason(space, "Ready")).isEqualTo("StartupTimeout");
         assertThat(space.getStatus().getMessage()).contains("8s");
     }
 
@@ -349,16 +354,16 @@ class SpaceOperatorIT {
         });
 
         Space rolling = awaitStage(client, ns, "rolling", "RUNNING_APP_STARTING");
-        assertThat(condition(rolling, "Available").getStatus()).isEqualTo("True");
+        assertThat(SpaceWaits.condition(rolling, "Available").getStatus()).isEqualTo("True");
         awaitStage(client, ns, "rolling", "RUNNING");
-        await().atMost(WAIT).until(() -> pods(client, ns, "rolling").size() == 1);
+        await().atMost(WAIT).until(() -> TestPods.ofSpace(client, ns, "rolling").size() == 1);
     }
 
     @Test
     void restartedAtAnnotationRollsThePod(KubernetesClient client, TestNamespace ns) {
         client.resource(TestSpaces.gradio(ns.name(), "restarter", "cpu-basic")).create();
         awaitStage(client, ns, "restarter", "RUNNING");
-        String firstPod = onlyPod(client, ns, "restarter").getMetadata().getName();
+        String firstPod = TestPods.onlyPod(client, ns, "restarter").getMetadata().getName();
 
         editSpace(client, ns, "restarter", s -> {
             s.getMetadata().setAnnotations(Map.of("spaceport.dev/restartedAt", Instant.now().toString()));
@@ -366,9 +371,9 @@ class SpaceOperatorIT {
         });
 
         await().atMost(WAIT).until(() -> {
-            List<Pod> pods = pods(client, ns, "restarter");
+            List<Pod> pods = TestPods.ofSpace(client, ns, "restarter");
             return pods.size() == 1 && !pods.get(0).getMetadata().getName().equals(firstPod)
-                    && SpaceStatusCalculator.isReady(pods.get(0));
+                    && TestPods.isReady(pods.get(0));
         });
         awaitStage(client, ns, "restarter", "RUNNING");
     }
@@ -384,7 +389,7 @@ class SpaceOperatorIT {
                 && client.services().inNamespace(ns.name()).withName("doomed").get() == null
                 && client.network().v1().ingresses().inNamespace(ns.name()).withName("doomed").get() == null
                 && client.discovery().v1().endpointSlices().inNamespace(ns.name()).withName("doomed-gateway").get() == null
-                && pods(client, ns, "doomed").isEmpty());
+                && TestPods.ofSpace(client, ns, "doomed").isEmpty());
     }
 
     @Test
@@ -408,17 +413,6 @@ class SpaceOperatorIT {
 
 
 
-    private static List<Pod> pods(KubernetesClient client, TestNamespace ns, String space) {
-        return client.pods().inNamespace(ns.name()).withLabel(SpaceLabels.SPACE, space).list().getItems().stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
-    }
-
-    private static Pod onlyPod(KubernetesClient client, TestNamespace ns, String space) {
-        List<Pod> pods = pods(client, ns, space);
-        assertThat(pods).hasSize(1);
-        return pods.get(0);
-    }
-
     private static Map<String, String> ownedResourceVersions(KubernetesClient client, TestNamespace ns, String name) {
         List<HasMetadata> owned = List.of(
                 client.apps().deployments().inNamespace(ns.name()).withName(name).get(),
@@ -426,19 +420,6 @@ class SpaceOperatorIT {
                 client.network().v1().ingresses().inNamespace(ns.name()).withName(name).get(),
                 client.discovery().v1().endpointSlices().inNamespace(ns.name()).withName(name + "-gateway").get());
         return owned.stream().collect(Collectors.toMap(HasMetadata::getKind, o -> o.getMetadata().getResourceVersion()));
-    }
-
-    private static Map<String, String> conditions(Space space) {
-        return space.getStatus().getConditions().stream().collect(Collectors.toMap(Condition::getType, Condition::getStatus));
-    }
-
-    private static Condition condition(Space space, String type) {
-        return space.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
-    }
-
-    private static String reason(Space space, String type) {
-        return Optional.ofNullable(space.getStatus()).flatMap(s -> s.getConditions().stream()
-                .filter(c -> c.getType().equals(type)).findFirst()).map(Condition::getReason).orElse(null);
     }
 
     private static String events(KubernetesClient client, TestNamespace ns) {

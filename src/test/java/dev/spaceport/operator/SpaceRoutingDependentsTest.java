@@ -1,5 +1,9 @@
 package dev.spaceport.operator;
 
+import dev.spaceport.testing.TestConfig;
+import dev.spaceport.testing.TestSpaces;
+import dev.spaceport.rules.SpaceLabels;
+import dev.spaceport.rules.SpaceHosts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spaceport.api.Space;

@@ -1,5 +1,9 @@
 package dev.spaceport.operator;
 
+import static dev.spaceport.testing.SpaceWaits.WAIT;
+import dev.spaceport.testing.SpaceWaits;
+import dev.spaceport.testing.TestPods;
+import dev.spaceport.testing.TestSpaces;
 import static dev.spaceport.testing.SpaceWaits.awaitStage;
 import static dev.spaceport.testing.SpaceWaits.space;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +36,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ClusterExtension.class)
 class SpaceSleepIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Test
     void idleSpaceSleepsReleasingItsPodAndGpuAndAWakeRequestBringsItBack(KubernetesClient client, TestNamespace ns) {
@@ -40,12 +43,12 @@ class SpaceSleepIT {
         space.getSpec().setSleepTime("5s");
         client.resource(space).create();
         awaitStage(client, ns, "dozer", "RUNNING");
-        String node = pods(client, ns).get(0).getSpec().getNodeName();
+        String node = TestPods.live(client, ns).get(0).getSpec().getNodeName();
 
         Space asleep = awaitStage(client, ns, "dozer", "SLEEPING");
         assertThat(asleep.getStatus().getSleepingSince()).isNotNull();
-        assertThat(condition(asleep, "Sleeping")).isEqualTo("True");
-        await().atMost(WAIT).until(() -> pods(client, ns).isEmpty());
+        assertThat(SpaceWaits.condition(asleep, "Sleeping").getStatus()).isEqualTo("True");
+        await().atMost(WAIT).until(() -> TestPods.live(client, ns).isEmpty());
         assertThat(client.apps().deployments().inNamespace(ns.name()).withName("dozer").get().getSpec().getReplicas()).isZero();
         assertThat(gpusInUse(client, node)).isZero();
 
@@ -72,7 +75,7 @@ class SpaceSleepIT {
         requestWake(client, ns, "held", Instant.now());
 
         await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
-                .until(() -> pods(client, ns).isEmpty() && "PAUSED".equals(space(client, ns, "held").getStatus().getStage()));
+                .until(() -> TestPods.live(client, ns).isEmpty() && "PAUSED".equals(space(client, ns, "held").getStatus().getStage()));
     }
 
     /** What the gateway does when a visitor comes: its own field manager owns status.wakeRequestedAt. */
@@ -97,13 +100,4 @@ class SpaceSleepIT {
 
 
 
-    private static List<Pod> pods(KubernetesClient client, TestNamespace ns) {
-        return client.pods().inNamespace(ns.name()).list().getItems().stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
-    }
-
-    private static String condition(Space space, String type) {
-        return space.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
-                .orElseThrow().getStatus();
-    }
 }

@@ -1,5 +1,7 @@
 package dev.spaceport.operator;
 
+import dev.spaceport.testing.TestSpaces;
+import dev.spaceport.rules.SpaceLabels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spaceport.api.Space;
@@ -16,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -65,8 +68,8 @@ class SpaceStatusCalculatorTest {
     }
 
     private SpaceStatusCalculator.Result compute(String invalidReason, List<Pod> pods, Instant now, SleepPolicy.Decision sleep) {
-        return SpaceStatusCalculator.compute(new SpaceStatusCalculator.Observation(space, invalidReason,
-                invalidReason == null ? null : "unknown hardware flavor x", "a10g-small", deployment(), pods,
+        return SpaceStatusCalculator.compute(new SpaceStatusCalculator.Observation(space,
+                Optional.ofNullable(invalidReason).map(r -> new SpaceValidation.Invalid(r, "unknown hardware flavor x")), "a10g-small", deployment(), pods,
                 "team-demo.spaces.localhost", "http://team-demo.spaces.localhost/", Duration.ofMinutes(30), sleep, now));
     }
 

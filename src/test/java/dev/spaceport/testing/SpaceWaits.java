@@ -3,16 +3,21 @@ package dev.spaceport.testing;
 import static org.awaitility.Awaitility.await;
 
 import dev.spaceport.api.Space;
-import dev.spaceport.operator.SpaceLabels;
+import dev.spaceport.rules.SpaceLabels;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.function.UnaryOperator;
 
 /** Reading, editing and waiting for a Space, as every cluster test of the operator and the gateway does. */
 public final class SpaceWaits {
 
-    public static final Duration WAIT = Duration.ofSeconds(60);
+    /** How long any cluster test waits for the world to change. */
+    public static final Duration WAIT = Duration.ofSeconds(90);
 
     private SpaceWaits() {
     }
@@ -46,5 +51,20 @@ public final class SpaceWaits {
             client.resources(Space.class).inNamespace(ns.name()).withName(name).edit(change);
             return true;
         });
+    }
+
+    /** Condition type → status. */
+    public static Map<String, String> conditions(Space space) {
+        return space.getStatus().getConditions().stream().collect(Collectors.toMap(Condition::getType, Condition::getStatus));
+    }
+
+    public static Condition condition(Space space, String type) {
+        return space.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+    }
+
+    /** The condition's reason, or null while the Space has no status or no such condition. */
+    public static String reason(Space space, String type) {
+        return Optional.ofNullable(space.getStatus()).flatMap(s -> s.getConditions().stream()
+                .filter(c -> c.getType().equals(type)).findFirst()).map(Condition::getReason).orElse(null);
     }
 }

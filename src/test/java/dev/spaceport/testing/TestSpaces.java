@@ -1,4 +1,4 @@
-package dev.spaceport.operator;
+package dev.spaceport.testing;
 
 import dev.spaceport.api.SecretKeyReference;
 import dev.spaceport.api.Sdk;
@@ -13,7 +13,7 @@ import java.util.Map;
 /** Spaces for tests; kwok never pulls their image. */
 public final class TestSpaces {
 
-    static final String IMAGE = "registry.spaceport.test/demo:1.0";
+    public static final String IMAGE = "registry.spaceport.test/demo:1.0";
 
     private TestSpaces() {
     }
@@ -31,7 +31,7 @@ public final class TestSpaces {
         return space;
     }
 
-    static Space withSecret(Space space, String env, String secretName, String key) {
+    public static Space withSecret(Space space, String env, String secretName, String key) {
         SecretKeyReference ref = new SecretKeyReference();
         ref.setName(secretName);
         ref.setKey(key);
@@ -42,7 +42,7 @@ public final class TestSpaces {
         return space;
     }
 
-    static Space annotated(Space space, Map<String, String> annotations) {
+    public static Space annotated(Space space, Map<String, String> annotations) {
         space.getMetadata().setAnnotations(annotations);
         return space;
     }

@@ -1,4 +1,4 @@
-package dev.spaceport.operator;
+package dev.spaceport.testing;
 
 import dev.spaceport.config.SpaceportConfig;
 import java.util.List;

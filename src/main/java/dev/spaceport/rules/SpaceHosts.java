@@ -1,11 +1,7 @@
-package dev.spaceport.operator;
+package dev.spaceport.rules;
 
 import dev.spaceport.api.Space;
 import dev.spaceport.config.SpaceportConfig;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** Where a Space is served: {@code <namespace>-<name>.<domain>} and its public URL. Pure. */
 public final class SpaceHosts {
@@ -37,14 +33,6 @@ public final class SpaceHosts {
             return label;
         }
         String prefix = label.substring(0, MAX_LABEL - HASH_CHARS - 1).replaceAll("-+$", "");
-        return prefix + "-" + sha256(namespace + "/" + name).substring(0, HASH_CHARS);
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return prefix + "-" + Hashes.sha256Hex(namespace + "/" + name, HASH_CHARS);
     }
 }

@@ -1,4 +1,4 @@
-package dev.spaceport.operator;
+package dev.spaceport.rules;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.spaceport.operator;
+package dev.spaceport.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.spaceport.operator;
+package dev.spaceport.rules;
 
 import dev.spaceport.api.Space;
 import java.util.LinkedHashMap;

@@ -1,4 +1,7 @@
-package dev.spaceport.operator;
+package dev.spaceport.rules;
+
+import dev.spaceport.api.SpaceStatus;
+import java.util.Optional;
 
 /** The Hub's stage names (huggingface_hub SpaceStage), which status.stage carries. */
 public enum Stage {
@@ -25,5 +28,10 @@ public enum Stage {
 
     public boolean isError() {
         return error;
+    }
+
+    /** The stage a status reports; empty before the operator first wrote one. */
+    public static Optional<Stage> of(SpaceStatus status) {
+        return status == null || status.getStage() == null ? Optional.empty() : Optional.of(valueOf(status.getStage()));
     }
 }
