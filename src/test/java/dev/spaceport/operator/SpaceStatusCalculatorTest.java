@@ -281,4 +281,38 @@ class SpaceStatusCalculatorTest {
         assertThat(times).containsEntry("Ready", NOW.plusSeconds(600).toString())
                 .containsEntry("Available", NOW.toString());
     }
+
+    @Test
+    void repeatedApplyFailedKeepsItsTransitionTimeAndTheRestOfStatus() {
+        SpaceStatus running = compute(List.of(pod("p", CURRENT, NOW.minusSeconds(30), true).build())).status();
+        space.setStatus(running);
+        SpaceStatus failed = SpaceStatusCalculator.applyFailed(space, "exceeded quota: no-services", NOW.plusSeconds(60));
+        assertThat(conditions(failed)).containsEntry("Ready", "False/ApplyFailed")
+                .containsEntry("Reconciling", "False/ApplyFailed").containsEntry("Stalled", "True/ApplyFailed")
+                .containsEntry("Available", "True/PodReady");
+        assertThat(failed.getMessage()).isEqualTo("Could not apply the Space's objects (retrying): exceeded quota: no-services");
+        assertThat(failed.getStage()).isEqualTo("RUNNING");
+        assertThat(failed.getUrl()).isEqualTo(running.getUrl());
+
+        space.setStatus(failed);
+        SpaceStatus again = SpaceStatusCalculator.applyFailed(space, "exceeded quota: no-services", NOW.plusSeconds(600));
+        assertThat(again.getConditions()).usingRecursiveFieldByFieldElementComparator().isEqualTo(failed.getConditions());
+        Map<String, String> times = again.getConditions().stream()
+                .collect(Collectors.toMap(Condition::getType, Condition::getLastTransitionTime));
+        assertThat(times).containsEntry("Ready", NOW.plusSeconds(60).toString())
+                .containsEntry("Stalled", NOW.plusSeconds(60).toString()).containsEntry("Reconciling", NOW.toString());
+    }
+
+    @Test
+    void applyFailedOnANewSpaceSaysAppStartingAndKeepsNoGatewayField() {
+        SpaceStatus seen = new SpaceStatus();
+        seen.setLastActivityTime(NOW.toString());
+        seen.setWakeRequestedAt(NOW.toString());
+        space.setStatus(seen);
+        SpaceStatus failed = SpaceStatusCalculator.applyFailed(space, "x".repeat(600), NOW);
+        assertThat(failed.getStage()).isEqualTo("APP_STARTING");
+        assertThat(failed.getMessage()).endsWith("x…").hasSize("Could not apply the Space's objects (retrying): ".length() + 501);
+        assertThat(failed.getLastActivityTime()).isNull();
+        assertThat(failed.getWakeRequestedAt()).isNull();
+    }
 }

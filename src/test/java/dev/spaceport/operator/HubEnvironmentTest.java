@@ -1,0 +1,184 @@
+package dev.spaceport.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spaceport.api.GitSource;
+import dev.spaceport.api.GpuSpec;
+import dev.spaceport.api.HardwareFlavor;
+import dev.spaceport.api.Sdk;
+import dev.spaceport.api.Space;
+import dev.spaceport.api.SpaceSource;
+import dev.spaceport.testing.TestConfig;
+import dev.spaceport.testing.TestSpaces;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every variable of the Hub's environment contract, in order, for each kind of Space. */
+class HubEnvironmentTest {
+
+  private static final String SECRET = "secret:";
+
+  private static final List<String> COMMON_CPU =
+      List.of(
+          "SPACE_ID=team/demo",
+          "SPACE_AUTHOR_NAME=team",
+          "SPACE_REPO_NAME=demo",
+          "SPACE_TITLE=demo",
+          "SPACE_HOST=team-demo.spaces.localhost",
+          "ACCELERATOR=none",
+          "CPU_CORES=2",
+          "MEMORY=16Gi",
+          "HOME=/home/user");
+
+  static Stream<Arguments> spaces() {
+    return Stream.of(
+        Arguments.of(
+            "gradio image on cpu",
+            change(s -> {}),
+            cpuBasic(),
+            concat(COMMON_CPU, "GRADIO_SERVER_NAME=0.0.0.0", "GRADIO_SERVER_PORT=7860")),
+        Arguments.of(
+            "gradio on a GPU flavor, titled, own port",
+            change(
+                s -> {
+                  s.getSpec().setTitle("Relevance demo");
+                  s.getSpec().setAppPort(7861);
+                }),
+            a10gSmall(),
+            List.of(
+                "SPACE_ID=team/demo",
+                "SPACE_AUTHOR_NAME=team",
+                "SPACE_REPO_NAME=demo",
+                "SPACE_TITLE=Relevance demo",
+                "SPACE_HOST=team-demo.spaces.localhost",
+                "ACCELERATOR=a10g-small",
+                "CPU_CORES=4",
+                "MEMORY=15Gi",
+                "HOME=/home/user",
+                "GRADIO_SERVER_NAME=0.0.0.0",
+                "GRADIO_SERVER_PORT=7861")),
+        Arguments.of(
+            "streamlit",
+            change(s -> s.getSpec().setSdk(Sdk.STREAMLIT)),
+            cpuBasic(),
+            concat(COMMON_CPU, "STREAMLIT_SERVER_PORT=8501")),
+        Arguments.of(
+            "static",
+            change(s -> s.getSpec().setSdk(Sdk.STATIC)),
+            cpuBasic(),
+            concat(COMMON_CPU, "PORT=8080")),
+        Arguments.of(
+            "docker: nothing sdk-specific",
+            change(s -> s.getSpec().setSdk(Sdk.DOCKER)),
+            cpuBasic(),
+            COMMON_CPU),
+        Arguments.of(
+            "git source with README settings",
+            change(
+                s -> {
+                  GitSource git = new GitSource();
+                  git.setUrl("https://git.example.test/team/demo.git");
+                  SpaceSource source = new SpaceSource();
+                  source.setGit(git);
+                  s.getSpec().setSource(source);
+                  s.getSpec().setAppFile("src/app.py");
+                  s.getSpec().setSdkVersion("5.9.1");
+                  s.getSpec().setPythonVersion("3.11");
+                }),
+            cpuBasic(),
+            concat(
+                COMMON_CPU,
+                "GRADIO_SERVER_NAME=0.0.0.0",
+                "GRADIO_SERVER_PORT=7860",
+                "SPACE_APP_FILE=src/app.py",
+                "SDK_VERSION=5.9.1",
+                "PYTHON_VERSION=3.11")),
+        Arguments.of(
+            "git source without settings: app.py",
+            change(
+                s -> {
+                  GitSource git = new GitSource();
+                  git.setUrl("https://git.example.test/team/demo.git");
+                  SpaceSource source = new SpaceSource();
+                  source.setGit(git);
+                  s.getSpec().setSource(source);
+                }),
+            cpuBasic(),
+            concat(
+                COMMON_CPU,
+                "GRADIO_SERVER_NAME=0.0.0.0",
+                "GRADIO_SERVER_PORT=7860",
+                "SPACE_APP_FILE=app.py")),
+        Arguments.of(
+            "variables sorted, then secrets by reference",
+            change(
+                s -> {
+                  s.getSpec().setVariables(Map.of("ZETA", "z", "ALPHA", "a"));
+                  TestSpaces.withSecret(s, "HF_TOKEN", "hf", "token");
+                }),
+            cpuBasic(),
+            concat(
+                COMMON_CPU,
+                "GRADIO_SERVER_NAME=0.0.0.0",
+                "GRADIO_SERVER_PORT=7860",
+                "ALPHA=a",
+                "ZETA=z",
+                "HF_TOKEN=" + SECRET + "hf/token")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("spaces")
+  void environmentIsTheHubs(
+      String kind, Consumer<Space> change, HardwareFlavor flavor, List<String> expected) {
+    Space space = TestSpaces.gradio("team", "demo", flavor.getMetadata().getName());
+    change.accept(space);
+    List<String> env =
+        HubEnvironment.of(space, flavor, TestConfig.defaults()).stream()
+            .map(HubEnvironmentTest::show)
+            .toList();
+    assertThat(env).containsExactlyElementsOf(expected);
+  }
+
+  /** A plain variable as NAME=value, a secret's as NAME=secret:name/key: its value never inline. */
+  private static String show(EnvVar var) {
+    if (var.getValueFrom() != null) {
+      assertThat(var.getValue()).isNull();
+      var ref = var.getValueFrom().getSecretKeyRef();
+      return var.getName() + "=" + SECRET + ref.getName() + "/" + ref.getKey();
+    }
+    return var.getName() + "=" + var.getValue();
+  }
+
+  private static Consumer<Space> change(Consumer<Space> change) {
+    return change;
+  }
+
+  private static List<String> concat(List<String> head, String... tail) {
+    return Stream.concat(head.stream(), Stream.of(tail)).toList();
+  }
+
+  private static HardwareFlavor cpuBasic() {
+    HardwareFlavor flavor = FlavorCatalogTest.flavor("cpu-basic", true);
+    flavor.getSpec().setCpu(new Quantity("2"));
+    flavor.getSpec().setMemory(new Quantity("16Gi"));
+    return flavor;
+  }
+
+  private static HardwareFlavor a10gSmall() {
+    HardwareFlavor flavor = FlavorCatalogTest.flavor("a10g-small", false);
+    flavor.getSpec().setCpu(new Quantity("4"));
+    flavor.getSpec().setMemory(new Quantity("15Gi"));
+    GpuSpec gpu = new GpuSpec();
+    gpu.setCount(1);
+    gpu.setProduct("NVIDIA-A10G");
+    flavor.getSpec().setGpu(gpu);
+    return flavor;
+  }
+}
