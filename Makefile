@@ -14,6 +14,10 @@ help: ## Show the targets
 build: cluster-binaries ## Build the control plane binaries and the Spaceport application
 	$(MVN) package -DskipTests
 
+.PHONY: fmt
+fmt: ## Format the Java sources (Spotless, google-java-format)
+	$(MVN) spotless:apply
+
 .PHONY: crds
 crds: ## Regenerate crds/ from the Java API types (dev.spaceport.api)
 	$(MVN) -q package -DskipTests
@@ -37,8 +41,12 @@ cluster-binaries: ## Build (or reuse from ~/.cache/spaceport) etcd, Kubernetes, 
 test: test-java test-workloads ## Unit and cluster tests, and the workloads' tests
 
 .PHONY: test-java
-test-java: cluster-binaries ## Java unit tests (*Test) and cluster tests (*IT)
+test-java: check-format cluster-binaries ## Java unit tests (*Test) and cluster tests (*IT), after the format check
 	$(MVN) verify
+
+.PHONY: check-format
+check-format: ## Fail on Java sources that `make fmt` would change
+	$(MVN) spotless:check
 
 .PHONY: test-workloads
 test-workloads: ## The reference workloads' tests (pytest)

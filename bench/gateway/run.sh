@@ -15,6 +15,7 @@
 # Goals: gateway >= 0.9x nginx req/s, gateway p99 <= 1.5x nginx p99. The last line gives the ratios.
 #
 #   bench/gateway/run.sh            # from anywhere; builds, starts and stops everything itself
+#   bench/gateway/run.sh --help     # this text
 #
 # It uses the committed HEAD's build (cached in ~/.cache/spaceport/bench-build/<commit>, else built
 # in a temporary git worktree), its own local cluster (SPACEPORT_CLUSTER_NAME=gwbench), the app on
@@ -23,8 +24,9 @@
 # Environment: WRK_THREADS, WRK_CONNECTIONS, WRK_DURATION, WARMUP, ROUNDS, NGINX_PROXY_WORKERS (auto),
 # GW_PORT, MGMT_PORT, NGINX_PORT, SPACEPORT_JAR, GATEWAY_JAVA_OPTS, BENCH_JFR=1 (profile the app during the gateway
 # runs; the hottest frames are printed).
-here=$(cd "$(dirname "$0")" && pwd)
-source "$here/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+bench_args "$@"
 THREADS=${WRK_THREADS:-2}
 CONNS=${WRK_CONNECTIONS:-50}
 DURATION=${WRK_DURATION:-10s}
@@ -33,7 +35,7 @@ ROUNDS=${ROUNDS:-3}
 NGINX_PORT=${NGINX_PORT:-18090}
 PROXY_WORKERS=${NGINX_PROXY_WORKERS:-auto}
 
-bench_init "${BENCH_DEADLINE_S:-720}"
+bench_init gwbench "${BENCH_DEADLINE_S:-720}"
 
 for tool in wrk nginx; do
   if ! command -v "$tool" >/dev/null && [[ ! -x /usr/sbin/$tool ]]; then

@@ -9,6 +9,7 @@
 #   - then the operator's heap after a full GC (goal <= 256 MiB) and its RSS.
 #
 #   bench/reconcile/run.sh            # from anywhere; everything below is done here
+#   bench/reconcile/run.sh --help     # this text
 #
 # It builds the operator from the committed HEAD if that build is not cached yet (in a temporary
 # git worktree, never in target/; cached under ~/.cache/spaceport/bench-build/<commit>), starts its
@@ -25,92 +26,24 @@
 #                             the operator's JIT is warm when the 1,000 come
 #   BENCH_JFR                 1: profile the operator with JDK Flight Recorder (work dir, operator.jfr)
 # The work dir (operator log, result.json, bench.out) is kept and its path printed.
-set -euo pipefail
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-here="$repo/bench/reconcile"
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+bench_args "$@"
 SPACES=${SPACES:-1000}
 NAMESPACES=${NAMESPACES:-20}
-DEADLINE=${BENCH_DEADLINE_S:-600}
 extra_cidr=${BENCH_EXTRA_SERVICE_CIDR-10.1.0.0/20}
+
 # Always our own cluster: never the lead's (SPACEPORT_CLUSTER_NAME from the caller is ignored).
-export SPACEPORT_CLUSTER_NAME=bench
-unset KUBECONFIG
-start=$SECONDS
-work=$(mktemp -d /tmp/spaceport-bench.XXXXXX)
-operator_pid= proxy_pid= worktree= cluster_started= summary="SUMMARY: benchmark did not finish (see $work)"
-
-say() { echo "bench: $*" >&2; }
-left() { local l=$((DEADLINE - (SECONDS - start))); (( l > 5 )) || { say "deadline of ${DEADLINE}s reached"; exit 1; }; echo "$l"; }
-
-stop_pid() {
-  local pid=$1 what=$2 i
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
-  say "$what (pid $pid) did not stop in 20s; killing it"
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_pid "$operator_pid" operator
-  stop_pid "$proxy_pid" "kubectl proxy"
-  [[ -n "$watchdog_pid" ]] && kill "$watchdog_pid" 2>/dev/null || true
-  if [[ -n "$worktree" ]]; then git -C "$repo" worktree remove --force "$worktree" >/dev/null 2>&1 || true; fi
-  if [[ -n "$cluster_started" ]]; then "$repo/cluster/local-cluster" down || true; fi
-  say "logs and results in $work; took $((SECONDS - start))s"
-  echo "$summary"
-  exit "$rc"
-}
-watchdog_pid=
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-# The watchdog ends the run at the deadline even if a step hangs (cleanup still runs).
-# Every long step also runs under `timeout`, since bash runs the trap only once a foreground step ends.
-( sleep "$DEADLINE"; echo "bench: deadline of ${DEADLINE}s reached; stopping" >&2; kill -TERM $$ ) &
-watchdog_pid=$!
+bench_init bench "${BENCH_DEADLINE_S:-600}"
+summary="SUMMARY: benchmark did not finish (see $work)"
 
 # --- build -------------------------------------------------------------------------------------
-commit=$(git -C "$repo" rev-parse HEAD)
-if [[ -n "${SPACEPORT_JAR:-}" ]]; then
-  jar=$SPACEPORT_JAR
-  build="given: $jar"
-else
-  cache="${XDG_CACHE_HOME:-$HOME/.cache}/spaceport/bench-build/$commit"
-  jar="$cache/quarkus-app/quarkus-run.jar"
-  if [[ -n "$(git -C "$repo" status --porcelain -- src pom.xml)" ]]; then
-    say "note: uncommitted changes under src/ or pom.xml are NOT measured; this builds HEAD $commit"
-  fi
-  if [[ -f "$jar" ]]; then
-    build="cached build of $commit"
-  else
-    worktree="$work/src"
-    say "building HEAD ${commit:0:7} in a temporary worktree"
-    git -C "$repo" worktree add --detach "$worktree" "$commit" >/dev/null 2>&1
-    t=$SECONDS
-    (cd "$worktree" && timeout "$(left)" mvn -B -ntp -q package -DskipTests) >"$work/build.log" 2>&1 \
-      || { say "build failed; see $work/build.log"; tail -30 "$work/build.log" >&2; exit 1; }
-    mkdir -p "$cache.tmp" && rm -rf "$cache.tmp/quarkus-app" && cp -r "$worktree/target/quarkus-app" "$cache.tmp/"
-    rm -rf "$cache" && mv "$cache.tmp" "$cache"
-    # One cached build is enough (about 40 MB each): drop the other commits'.
-    find "$(dirname "$cache")" -mindepth 1 -maxdepth 1 -type d ! -name "$commit" -exec rm -rf {} +
-    git -C "$repo" worktree remove --force "$worktree" && worktree=
-    build="built $commit in $((SECONDS - t))s"
-  fi
-fi
+# One cached build is enough (about 40 MB each): --prune drops the other commits'.
+bench_jar --prune
 say "operator: $build"
 
 # --- cluster -----------------------------------------------------------------------------------
-if "$repo/cluster/local-cluster" status >/dev/null 2>&1; then
-  say "a cluster named bench is already running (another run?); stop it with:"
-  say "  SPACEPORT_CLUSTER_NAME=bench cluster/local-cluster down"
-  exit 1
-fi
-cluster_started=1
-up_out=$(timeout "$(left)" "$repo/cluster/local-cluster" up)
-eval "$(grep '^export KUBECONFIG=' <<<"$up_out")"
-[[ "${KUBECONFIG:-}" == */spaceport/bench/kubeconfig ]] || { say "no kubeconfig for the bench cluster"; exit 1; }
+bench_cluster
 # The local cluster's Service range is kube-apiserver's default 10.0.0.0/24: 253 ClusterIPs, so
 # Services 254..1000 fail with "failed to allocate a serviceIP ... range is full". A second
 # ServiceCIDR (networking.k8s.io/v1, Kubernetes >= 1.33) adds room without touching cluster/.
@@ -126,10 +59,7 @@ spec:
 YAML
   kubectl wait --for=condition=Ready servicecidr/bench-extra --timeout=30s >/dev/null
 fi
-kubectl apply --server-side -f "$repo/crds/" >/dev/null
-kubectl wait --for=condition=Established crd/spaces.spaceport.dev crd/hardwareflavors.spaceport.dev --timeout=60s >/dev/null
-kubectl apply --server-side -f "$repo/deploy/hardware-flavors.yaml" >/dev/null
-say "cluster up: $(kubectl get nodes --no-headers | wc -l) nodes, $(kubectl get hardwareflavors.spaceport.dev --no-headers | wc -l) flavors, Service CIDRs: $(kubectl get servicecidrs -o jsonpath='{.items[*].spec.cidrs[*]}')"
+say "Service CIDRs: $(kubectl get servicecidrs -o jsonpath='{.items[*].spec.cidrs[*]}')"
 
 # --- operator ----------------------------------------------------------------------------------
 java_opts=(-Xmx512m -Dquarkus.http.host=127.0.0.1)
@@ -140,18 +70,13 @@ fi
 # BENCH_JFR=1 records a CPU profile of the operator (work dir, operator.jfr; `jfr print` reads it).
 if [[ -n "${BENCH_JFR:-}" ]]; then java_opts+=("-XX:StartFlightRecording=filename=$work/operator.jfr,settings=profile"); fi
 http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-java "${java_opts[@]}" -Dquarkus.http.port="$http_port" -jar "$jar" >"$work/operator.log" 2>&1 &
-operator_pid=$!
-t=$SECONDS
-until curl -fs "http://127.0.0.1:$http_port/q/health/ready" >/dev/null 2>&1; do
-  kill -0 "$operator_pid" 2>/dev/null || { say "operator exited; see $work/operator.log"; tail -30 "$work/operator.log" >&2; exit 1; }
-  (( SECONDS - t > 90 )) && { say "operator not ready in 90s; see $work/operator.log"; exit 1; }
-  sleep 0.5
-done
-say "operator ready in $((SECONDS - t))s (pid $operator_pid): java ${java_opts[*]}"
+operator_ready() { health_ready "$http_port"; }
+bench_java operator "$work/operator.log" operator_ready "${java_opts[@]}" -Dquarkus.http.port="$http_port"
+operator_pid=$java_pid
 
 kubectl proxy --address=127.0.0.1 --port=0 >"$work/proxy.log" 2>&1 &
 proxy_pid=$!
+bench_track "$proxy_pid" "kubectl proxy"
 until proxy_port=$(sed -n 's/^Starting to serve on 127.0.0.1:\([0-9]*\)$/\1/p' "$work/proxy.log") && [[ -n "$proxy_port" ]]; do
   kill -0 "$proxy_pid" 2>/dev/null || { say "kubectl proxy exited: $(cat "$work/proxy.log")"; exit 1; }
   sleep 0.2
@@ -164,11 +89,11 @@ if git -C "$repo" cat-file -e "$commit:src/main/java/dev/spaceport/operator/Spac
   owned+=,endpointslice
 fi
 procs=(--proc "kubectl proxy=$proxy_pid")
-for f in "${XDG_STATE_HOME:-$HOME/.local/state}/spaceport/bench/kwok/clusters/bench/pids/"*.pid; do
+for f in "${XDG_STATE_HOME:-$HOME/.local/state}/spaceport/$SPACEPORT_CLUSTER_NAME/kwok/clusters/$SPACEPORT_CLUSTER_NAME/pids/"*.pid; do
   if [[ -f "$f" ]]; then procs+=(--proc "$(basename "$f" .pid)=$(cat "$f")"); fi
 done
 # Leaves a minute of the deadline for stopping the operator and the cluster.
-timeout -k 10 "$(( $(left) - 60 ))" python3 "$here/bench.py" --proxy-port "$proxy_port" --operator-pid "$operator_pid" \
+timeout -k 10 "$(( $(left) - 60 ))" python3 "$repo/bench/reconcile/bench.py" --proxy-port "$proxy_port" --operator-pid "$operator_pid" \
   --spaces "$SPACES" --namespaces "$NAMESPACES" --warmup "${BENCH_WARMUP:-0}" --owned "$owned" "${procs[@]}" --out "$work/result.json" | tee "$work/bench.out"
 
 # The operator's own complaints while under load.

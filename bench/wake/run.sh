@@ -8,18 +8,20 @@
 # pod's IP:7860 from the moment the pod has an IP (API watch), before kwok marks it Ready.
 #
 #   bench/wake/run.sh            # from anywhere; builds, starts and stops everything itself
+#   bench/wake/run.sh --help     # this text
 #
 # Committed HEAD's build (cached in ~/.cache/spaceport/bench-build/<commit>, else built in a
 # temporary git worktree), its own local cluster (SPACEPORT_CLUSTER_NAME=gwbench), the app on
 # 127.0.0.1:18080 (gateway) and :18081 (management); all stopped at the end. Only loopback traffic.
 # Environment: WAKES, CONCURRENT, SLEEP_TIME, BENCH_DEADLINE_S (900), GW_PORT, MGMT_PORT, SPACEPORT_JAR.
-here=$(cd "$(dirname "$0")" && pwd)
-source "$here/../gateway/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+bench_args "$@"
 WAKES=${WAKES:-50}
 CONCURRENT=${CONCURRENT:-1000}
 SLEEP_TIME=${SLEEP_TIME:-3s}
 
-bench_init "${BENCH_DEADLINE_S:-900}"
+bench_init gwbench "${BENCH_DEADLINE_S:-900}"
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 bench_jar
 bench_cluster
@@ -28,7 +30,7 @@ bench_app -Dspaceport.gateway.activity-flush-interval=1s
 ns=wakebench name=sleepy
 bench_space "$ns" "$name" "  sleepTime: $SLEEP_TIME" >/dev/null
 
-timeout -k 10 "$(( $(left) - 30 ))" python3 "$here/wake.py" --namespace "$ns" --space "$name" \
+timeout -k 10 "$(( $(left) - 30 ))" python3 "$repo/bench/wake/wake.py" --namespace "$ns" --space "$name" \
   --gateway "127.0.0.1:$GW_PORT" --wakes "$WAKES" --concurrent "$CONCURRENT" --out "$work/result.json" &
 driver=$!
 bench_track "$driver" "wake.py"

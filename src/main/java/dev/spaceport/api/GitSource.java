@@ -8,38 +8,41 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GitSource {
 
-    @Required
-    @Pattern("^(https?|ssh|git)://.+|^[^@\\s]+@[^:\\s]+:.+$")
-    @JsonPropertyDescription("Clone URL of the repository, e.g. https://huggingface.co/spaces/acme/demo.")
-    private String url;
+  @Required
+  @Pattern("^(https?|ssh|git)://.+|^[^@\\s]+@[^:\\s]+:.+$")
+  @JsonPropertyDescription(
+      "Clone URL of the repository, e.g. https://huggingface.co/spaces/acme/demo.")
+  private String url;
 
-    @JsonPropertyDescription("Branch, tag or commit to run. Defaults to the repository's default branch.")
-    private String revision;
+  @JsonPropertyDescription(
+      "Branch, tag or commit to run. Defaults to the repository's default branch.")
+  private String revision;
 
-    @JsonPropertyDescription("Name of a Secret in the Space's namespace with keys username and password (a token goes in password) for a private repository.")
-    private String credentialsSecret;
+  @JsonPropertyDescription(
+      "Name of a Secret in the Space's namespace with keys username and password (a token goes in password) for a private repository.")
+  private String credentialsSecret;
 
-    public String getUrl() {
-        return url;
-    }
+  public String getUrl() {
+    return url;
+  }
 
-    public void setUrl(String url) {
-        this.url = url;
-    }
+  public void setUrl(String url) {
+    this.url = url;
+  }
 
-    public String getRevision() {
-        return revision;
-    }
+  public String getRevision() {
+    return revision;
+  }
 
-    public void setRevision(String revision) {
-        this.revision = revision;
-    }
+  public void setRevision(String revision) {
+    this.revision = revision;
+  }
 
-    public String getCredentialsSecret() {
-        return credentialsSecret;
-    }
+  public String getCredentialsSecret() {
+    return credentialsSecret;
+  }
 
-    public void setCredentialsSecret(String credentialsSecret) {
-        this.credentialsSecret = credentialsSecret;
-    }
+  public void setCredentialsSecret(String credentialsSecret) {
+    this.credentialsSecret = credentialsSecret;
+  }
 }

@@ -7,36 +7,36 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class LastWake {
 
-    @JsonPropertyDescription("When a visitor's request asked the Space to wake.")
-    private String requestedAt;
+  @JsonPropertyDescription("When a visitor's request asked the Space to wake.")
+  private String requestedAt;
 
-    @JsonPropertyDescription("When the woken Space's pod became Ready.")
-    private String readyAt;
+  @JsonPropertyDescription("When the woken Space's pod became Ready.")
+  private String readyAt;
 
-    @JsonPropertyDescription("Seconds from requestedAt to readyAt.")
-    private Double seconds;
+  @JsonPropertyDescription("Seconds from requestedAt to readyAt.")
+  private Double seconds;
 
-    public String getRequestedAt() {
-        return requestedAt;
-    }
+  public String getRequestedAt() {
+    return requestedAt;
+  }
 
-    public void setRequestedAt(String requestedAt) {
-        this.requestedAt = requestedAt;
-    }
+  public void setRequestedAt(String requestedAt) {
+    this.requestedAt = requestedAt;
+  }
 
-    public String getReadyAt() {
-        return readyAt;
-    }
+  public String getReadyAt() {
+    return readyAt;
+  }
 
-    public void setReadyAt(String readyAt) {
-        this.readyAt = readyAt;
-    }
+  public void setReadyAt(String readyAt) {
+    this.readyAt = readyAt;
+  }
 
-    public Double getSeconds() {
-        return seconds;
-    }
+  public Double getSeconds() {
+    return seconds;
+  }
 
-    public void setSeconds(Double seconds) {
-        this.seconds = seconds;
-    }
+  public void setSeconds(Double seconds) {
+    this.seconds = seconds;
+  }
 }

@@ -5,27 +5,27 @@ import io.fabric8.generator.annotation.Required;
 
 public class SecretKeyReference {
 
-    @Required
-    @JsonPropertyDescription("Name of the Secret.")
-    private String name;
+  @Required
+  @JsonPropertyDescription("Name of the Secret.")
+  private String name;
 
-    @Required
-    @JsonPropertyDescription("Key within the Secret.")
-    private String key;
+  @Required
+  @JsonPropertyDescription("Key within the Secret.")
+  private String key;
 
-    public String getName() {
-        return name;
-    }
+  public String getName() {
+    return name;
+  }
 
-    public void setName(String name) {
-        this.name = name;
-    }
+  public void setName(String name) {
+    this.name = name;
+  }
 
-    public String getKey() {
-        return key;
-    }
+  public String getKey() {
+    return key;
+  }
 
-    public void setKey(String key) {
-        this.key = key;
-    }
+  public void setKey(String key) {
+    this.key = key;
+  }
 }

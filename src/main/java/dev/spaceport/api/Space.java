@@ -10,30 +10,48 @@ import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
  * A Hugging Face Spaces-style app: what to run (sdk, source), on what hardware, when it sleeps,
- * with which variables and secrets. {@code spec} is the user's intent; Spaceport only writes {@code status}.
+ * with which variables and secrets. {@code spec} is the user's intent; Spaceport only writes {@code
+ * status}.
  */
 @Group(Space.GROUP)
 @Version(Space.VERSION)
 @ShortNames("sp")
-@AdditionalPrinterColumn(name = "SDK", jsonPath = ".spec.sdk", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Hardware", jsonPath = ".status.hardware.requested", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Stage", jsonPath = ".status.stage", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "URL", jsonPath = ".status.url", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "SDK",
+    jsonPath = ".spec.sdk",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Hardware",
+    jsonPath = ".status.hardware.requested",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Stage",
+    jsonPath = ".status.stage",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "URL",
+    jsonPath = ".status.url",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
 public class Space extends CustomResource<SpaceSpec, SpaceStatus> implements Namespaced {
 
-    public static final String GROUP = "spaceport.dev";
-    public static final String VERSION = "v1alpha1";
+  public static final String GROUP = "spaceport.dev";
+  public static final String VERSION = "v1alpha1";
 
-    @Override
-    @JsonPropertyDescription("What the Space runs and how: the user's intent. Spaceport never writes it.")
-    public SpaceSpec getSpec() {
-        return super.getSpec();
-    }
+  @Override
+  @JsonPropertyDescription(
+      "What the Space runs and how: the user's intent. Spaceport never writes it.")
+  public SpaceSpec getSpec() {
+    return super.getSpec();
+  }
 
-    @Override
-    @JsonPropertyDescription("What Spaceport observed: the stage (the Hub's names), URL, hardware and conditions.")
-    public SpaceStatus getStatus() {
-        return super.getStatus();
-    }
+  @Override
+  @JsonPropertyDescription(
+      "What Spaceport observed: the stage (the Hub's names), URL, hardware and conditions.")
+  public SpaceStatus getStatus() {
+    return super.getStatus();
+  }
 }

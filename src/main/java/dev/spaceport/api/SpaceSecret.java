@@ -6,28 +6,29 @@ import io.fabric8.generator.annotation.Required;
 
 public class SpaceSecret {
 
-    @Required
-    @Pattern(SpaceSpec.ENV_NAME)
-    @JsonPropertyDescription("Environment variable name the app reads, e.g. HF_TOKEN; also the file name under /run/secrets.")
-    private String name;
+  @Required
+  @Pattern(SpaceSpec.ENV_NAME)
+  @JsonPropertyDescription(
+      "Environment variable name the app reads, e.g. HF_TOKEN; also the file name under /run/secrets.")
+  private String name;
 
-    @Required
-    @JsonPropertyDescription("The key of a Secret in the Space's namespace that holds the value.")
-    private SecretKeyReference secretRef;
+  @Required
+  @JsonPropertyDescription("The key of a Secret in the Space's namespace that holds the value.")
+  private SecretKeyReference secretRef;
 
-    public String getName() {
-        return name;
-    }
+  public String getName() {
+    return name;
+  }
 
-    public void setName(String name) {
-        this.name = name;
-    }
+  public void setName(String name) {
+    this.name = name;
+  }
 
-    public SecretKeyReference getSecretRef() {
-        return secretRef;
-    }
+  public SecretKeyReference getSecretRef() {
+    return secretRef;
+  }
 
-    public void setSecretRef(SecretKeyReference secretRef) {
-        this.secretRef = secretRef;
-    }
+  public void setSecretRef(SecretKeyReference secretRef) {
+    this.secretRef = secretRef;
+  }
 }

@@ -12,179 +12,195 @@ import java.util.List;
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.sdk != 'docker' || has(self.source.image)",
-        message = "sdk docker needs source.image (a built image)", fieldPath = ".source")
+@ValidationRule(
+    value = "self.sdk != 'docker' || has(self.source.image)",
+    message = "sdk docker needs source.image (a built image)",
+    fieldPath = ".source")
 public class SpaceSpec {
 
-    /** A duration such as 15m, 1h30m or 2d. */
-    public static final String DURATION = "^([0-9]{1,5}(s|m|h|d)){1,4}$";
-    public static final String DURATION_OR_NEVER = "^(never|([0-9]{1,5}(s|m|h|d)){1,4})$";
-    public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
-    public static final String HOSTNAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
-    public static final String ENV_NAME = "^[A-Za-z_][A-Za-z0-9_]*$";
+  /** A duration such as 15m, 1h30m or 2d. */
+  public static final String DURATION = "^([0-9]{1,5}(s|m|h|d)){1,4}$";
 
-    @JsonPropertyDescription("Title shown in UIs; given to the app as SPACE_TITLE. Defaults to the Space's name.")
-    private String title;
+  public static final String DURATION_OR_NEVER = "^(never|([0-9]{1,5}(s|m|h|d)){1,4})$";
+  public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  public static final String HOSTNAME =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+  public static final String ENV_NAME = "^[A-Za-z_][A-Za-z0-9_]*$";
 
-    @Required
-    @JsonPropertyDescription("How the app is served: gradio, streamlit, docker or static.")
-    private Sdk sdk;
+  @JsonPropertyDescription(
+      "Title shown in UIs; given to the app as SPACE_TITLE. Defaults to the Space's name.")
+  private String title;
 
-    @JsonPropertyDescription("Version of the sdk (e.g. Gradio 6.31.0) the runtime image installs; used when the source is git.")
-    private String sdkVersion;
+  @Required
+  @JsonPropertyDescription("How the app is served: gradio, streamlit, docker or static.")
+  private Sdk sdk;
 
-    @JsonPropertyDescription("Python version the runtime image uses; used when the source is git.")
-    private String pythonVersion;
+  @JsonPropertyDescription(
+      "Version of the sdk (e.g. Gradio 6.31.0) the runtime image installs; used when the source is git.")
+  private String sdkVersion;
 
-    @JsonPropertyDescription("Path of the app's main file in the repository (e.g. app.py); used when the source is git.")
-    private String appFile;
+  @JsonPropertyDescription("Python version the runtime image uses; used when the source is git.")
+  private String pythonVersion;
 
-    @Min(1)
-    @Max(65535)
-    @JsonPropertyDescription("Port the app listens on. Defaults to 7860 for gradio and docker, 8501 for streamlit, 8080 for static.")
-    private Integer appPort;
+  @JsonPropertyDescription(
+      "Path of the app's main file in the repository (e.g. app.py); used when the source is git.")
+  private String appFile;
 
-    @Required
-    @JsonPropertyDescription("Where the app comes from: exactly one of a built image or a git repository.")
-    private SpaceSource source;
+  @Min(1)
+  @Max(65535)
+  @JsonPropertyDescription(
+      "Port the app listens on. Defaults to 7860 for gradio and docker, 8501 for streamlit, 8080 for static.")
+  private Integer appPort;
 
-    @Size(max = 63)
-    @Pattern(DNS_LABEL)
-    @JsonPropertyDescription("Name of the HardwareFlavor to run on (e.g. cpu-basic, t4-small, a10g-large). Defaults to the cluster's default flavor.")
-    private String hardware;
+  @Required
+  @JsonPropertyDescription(
+      "Where the app comes from: exactly one of a built image or a git repository.")
+  private SpaceSource source;
 
-    @Pattern(DURATION_OR_NEVER)
-    @JsonPropertyDescription("Idle time after the last request before the Space sleeps (its pod and GPU are released), e.g. 15m, 1h or 2d; or never. Defaults to the flavor's defaultSleepTime.")
-    private String sleepTime;
+  @Size(max = 63)
+  @Pattern(DNS_LABEL)
+  @JsonPropertyDescription(
+      "Name of the HardwareFlavor to run on (e.g. cpu-basic, t4-small, a10g-large). Defaults to the cluster's default flavor.")
+  private String hardware;
 
-    @JsonPropertyDescription("Owner pause: the Space is scaled to zero and visitors do not wake it.")
-    private Boolean paused;
+  @Pattern(DURATION_OR_NEVER)
+  @JsonPropertyDescription(
+      "Idle time after the last request before the Space sleeps (its pod and GPU are released), e.g. 15m, 1h or 2d; or never. Defaults to the flavor's defaultSleepTime.")
+  private String sleepTime;
 
-    @ValidationRule(value = "self.all(k, k.matches(r'" + ENV_NAME + "'))",
-            message = "variable names must be valid environment variable names ([A-Za-z_][A-Za-z0-9_]*)")
-    @JsonPropertyDescription("Plain environment variables for the app. Not secret: use secrets for tokens.")
-    private Map<String, String> variables;
+  @JsonPropertyDescription("Owner pause: the Space is scaled to zero and visitors do not wake it.")
+  private Boolean paused;
 
-    @JsonPropertyDescription("Secrets for the app, each from a key of a Kubernetes Secret in the Space's namespace: set as an environment variable and mounted read-only at /run/secrets/<name>.")
-    private List<SpaceSecret> secrets;
+  @ValidationRule(
+      value = "self.all(k, k.matches(r'" + ENV_NAME + "'))",
+      message = "variable names must be valid environment variable names ([A-Za-z_][A-Za-z0-9_]*)")
+  @JsonPropertyDescription(
+      "Plain environment variables for the app. Not secret: use secrets for tokens.")
+  private Map<String, String> variables;
 
-    @Pattern(DURATION)
-    @JsonPropertyDescription("How long the app may take to become healthy after it is scheduled before the Space is a RUNTIME_ERROR, e.g. 30m (the default) or 1h. Waiting for GPU capacity does not count.")
-    private String startupTimeout;
+  @JsonPropertyDescription(
+      "Secrets for the app, each from a key of a Kubernetes Secret in the Space's namespace: set as an environment variable and mounted read-only at /run/secrets/<name>.")
+  private List<SpaceSecret> secrets;
 
-    @Size(max = 16)
-    @JsonPropertyDescription("Extra hostnames (custom domains) the Space is served at, besides <namespace>-<name>.<domain>.")
-    private List<@Pattern(HOSTNAME) @Size(max = 253) String> domains;
+  @Pattern(DURATION)
+  @JsonPropertyDescription(
+      "How long the app may take to become healthy after it is scheduled before the Space is a RUNTIME_ERROR, e.g. 30m (the default) or 1h. Waiting for GPU capacity does not count.")
+  private String startupTimeout;
 
-    public String getTitle() {
-        return title;
-    }
+  @Size(max = 16)
+  @JsonPropertyDescription(
+      "Extra hostnames (custom domains) the Space is served at, besides <namespace>-<name>.<domain>.")
+  private List<@Pattern(HOSTNAME) @Size(max = 253) String> domains;
 
-    public void setTitle(String title) {
-        this.title = title;
-    }
+  public String getTitle() {
+    return title;
+  }
 
-    public Sdk getSdk() {
-        return sdk;
-    }
+  public void setTitle(String title) {
+    this.title = title;
+  }
 
-    public void setSdk(Sdk sdk) {
-        this.sdk = sdk;
-    }
+  public Sdk getSdk() {
+    return sdk;
+  }
 
-    public String getSdkVersion() {
-        return sdkVersion;
-    }
+  public void setSdk(Sdk sdk) {
+    this.sdk = sdk;
+  }
 
-    public void setSdkVersion(String sdkVersion) {
-        this.sdkVersion = sdkVersion;
-    }
+  public String getSdkVersion() {
+    return sdkVersion;
+  }
 
-    public String getPythonVersion() {
-        return pythonVersion;
-    }
+  public void setSdkVersion(String sdkVersion) {
+    this.sdkVersion = sdkVersion;
+  }
 
-    public void setPythonVersion(String pythonVersion) {
-        this.pythonVersion = pythonVersion;
-    }
+  public String getPythonVersion() {
+    return pythonVersion;
+  }
 
-    public String getAppFile() {
-        return appFile;
-    }
+  public void setPythonVersion(String pythonVersion) {
+    this.pythonVersion = pythonVersion;
+  }
 
-    public void setAppFile(String appFile) {
-        this.appFile = appFile;
-    }
+  public String getAppFile() {
+    return appFile;
+  }
 
-    public Integer getAppPort() {
-        return appPort;
-    }
+  public void setAppFile(String appFile) {
+    this.appFile = appFile;
+  }
 
-    public void setAppPort(Integer appPort) {
-        this.appPort = appPort;
-    }
+  public Integer getAppPort() {
+    return appPort;
+  }
 
-    public SpaceSource getSource() {
-        return source;
-    }
+  public void setAppPort(Integer appPort) {
+    this.appPort = appPort;
+  }
 
-    public void setSource(SpaceSource source) {
-        this.source = source;
-    }
+  public SpaceSource getSource() {
+    return source;
+  }
 
-    public String getHardware() {
-        return hardware;
-    }
+  public void setSource(SpaceSource source) {
+    this.source = source;
+  }
 
-    public void setHardware(String hardware) {
-        this.hardware = hardware;
-    }
+  public String getHardware() {
+    return hardware;
+  }
 
-    public String getSleepTime() {
-        return sleepTime;
-    }
+  public void setHardware(String hardware) {
+    this.hardware = hardware;
+  }
 
-    public void setSleepTime(String sleepTime) {
-        this.sleepTime = sleepTime;
-    }
+  public String getSleepTime() {
+    return sleepTime;
+  }
 
-    public Boolean getPaused() {
-        return paused;
-    }
+  public void setSleepTime(String sleepTime) {
+    this.sleepTime = sleepTime;
+  }
 
-    public void setPaused(Boolean paused) {
-        this.paused = paused;
-    }
+  public Boolean getPaused() {
+    return paused;
+  }
 
-    public Map<String, String> getVariables() {
-        return variables;
-    }
+  public void setPaused(Boolean paused) {
+    this.paused = paused;
+  }
 
-    public void setVariables(Map<String, String> variables) {
-        this.variables = variables;
-    }
+  public Map<String, String> getVariables() {
+    return variables;
+  }
 
-    public List<SpaceSecret> getSecrets() {
-        return secrets;
-    }
+  public void setVariables(Map<String, String> variables) {
+    this.variables = variables;
+  }
 
-    public void setSecrets(List<SpaceSecret> secrets) {
-        this.secrets = secrets;
-    }
+  public List<SpaceSecret> getSecrets() {
+    return secrets;
+  }
 
-    public String getStartupTimeout() {
-        return startupTimeout;
-    }
+  public void setSecrets(List<SpaceSecret> secrets) {
+    this.secrets = secrets;
+  }
 
-    public void setStartupTimeout(String startupTimeout) {
-        this.startupTimeout = startupTimeout;
-    }
+  public String getStartupTimeout() {
+    return startupTimeout;
+  }
 
-    public List<String> getDomains() {
-        return domains;
-    }
+  public void setStartupTimeout(String startupTimeout) {
+    this.startupTimeout = startupTimeout;
+  }
 
-    public void setDomains(List<String> domains) {
-        this.domains = domains;
-    }
+  public List<String> getDomains() {
+    return domains;
+  }
+
+  public void setDomains(List<String> domains) {
+    this.domains = domains;
+  }
 }

@@ -11,137 +11,168 @@ import java.util.Optional;
 @ConfigMapping(prefix = "spaceport")
 public interface SpaceportConfig {
 
-    /** What this process runs: the operator, the gateway, or both (the default, for a single process). */
-    @WithDefault("operator,gateway")
-    List<Role> roles();
+  /**
+   * What this process runs: the operator, the gateway, or both (the default, for a single process).
+   */
+  @WithDefault("operator,gateway")
+  List<Role> roles();
 
-    enum Role {
-        OPERATOR, GATEWAY
-    }
+  enum Role {
+    OPERATOR,
+    GATEWAY
+  }
 
-    /** Spaces are served at {@code <namespace>-<name>.<domain>}; spaces.localhost resolves to loopback. */
-    @WithDefault("spaces.localhost")
-    String domain();
+  /**
+   * Spaces are served at {@code <namespace>-<name>.<domain>}; spaces.localhost resolves to
+   * loopback.
+   */
+  @WithDefault("spaces.localhost")
+  String domain();
 
-    /** Scheme of the public URLs: https behind a TLS-terminating ingress. */
-    @WithDefault("http")
-    String scheme();
+  /** Scheme of the public URLs: https behind a TLS-terminating ingress. */
+  @WithDefault("http")
+  String scheme();
 
-    /** Port of the public URLs when it is not the scheme's default, e.g. 8080 for the local gateway. */
-    Optional<Integer> publicPort();
+  /**
+   * Port of the public URLs when it is not the scheme's default, e.g. 8080 for the local gateway.
+   */
+  Optional<Integer> publicPort();
 
-    Ingress ingress();
+  Ingress ingress();
 
-    Runtime runtime();
+  Runtime runtime();
 
-    Gateway gateway();
+  Gateway gateway();
 
-    NetworkPolicy networkPolicy();
+  NetworkPolicy networkPolicy();
 
-    LeaderElection leaderElection();
+  LeaderElection leaderElection();
 
-    /**
-     * Annotations a Space passes on to its pod when it carries them, e.g. a scraping hint or the test
-     * world's {@code spaceport.dev/test-behaviour}. None by default: the admin chooses.
-     */
-    Optional<List<String>> podAnnotationsFromSpace();
+  /**
+   * Annotations a Space passes on to its pod when it carries them, e.g. a scraping hint or the test
+   * world's {@code spaceport.dev/test-behaviour}. None by default: the admin chooses.
+   */
+  Optional<List<String>> podAnnotationsFromSpace();
 
-    interface Ingress {
-        /** IngressClass of the Spaces' Ingresses; the cluster's default class when unset. */
-        Optional<String> className();
-
-        /** Annotations for the ingress controller, e.g. body size and timeouts for SSE and WebSocket. */
-        Map<String, String> annotations();
-
-        /** A (wildcard) TLS Secret for the Spaces' hosts, in each Space's namespace. */
-        Optional<String> tlsSecret();
-    }
-
-    /** The proxy in front of every Space (ARCHITECTURE §1). */
-    interface Gateway {
-        /** Where the gateway listens; 0.0.0.0 in a pod, loopback on a developer's machine. */
-        @WithDefault("127.0.0.1")
-        String host();
-
-        /** 0 picks a free port (tests). */
-        @WithDefault("8080")
-        int port();
-
-        /** HTTP servers, each on its own event loop; by default one per core the JVM sees (its CPU limit in a pod). */
-        Optional<Integer> eventLoops();
-
-        /** A Space's last request is written to status.lastActivityTime at most this often. */
-        @WithDefault("10s")
-        Duration activityFlushInterval();
-
-        /** Requests held per Space while it wakes; past this a client gets 503 with Retry-After. */
-        @WithDefault("1000")
-        int maxHeldRequests();
-
-        /** Paths whose requests neither count as activity nor wake a Space (health checks, crawlers' favourites). */
-        @WithDefault("/health,/healthz,/readyz,/livez,/favicon.ico,/robots.txt")
-        List<String> ignoredPaths();
-
-        /**
-         * The gateway's Service (namespace/name). Each Space's Service gets an EndpointSlice equal to
-         * this Service's ready endpoints, so ingress → Space Service → gateway works with any controller.
-         */
-        @WithDefault("spaceport/spaceport-gateway")
-        String service();
-
-        /** Fixed gateway addresses instead of the Service's endpoints (the test world, where no gateway pod exists). */
-        Optional<List<String>> endpoints();
-
-        /** The port the gateway's pods listen on, which the EndpointSlices name. */
-        @WithDefault("8080")
-        int podPort();
-
-        /** User agents (a regular expression) whose requests neither count nor wake: crawlers, link previews, monitors. */
-        @WithDefault("(?i).*(bot|crawler|spider|slurp|facebookexternalhit|preview|uptime|pingdom|monitor|kube-probe).*")
-        String ignoredUserAgents();
-    }
+  interface Ingress {
+    /** IngressClass of the Spaces' Ingresses; the cluster's default class when unset. */
+    Optional<String> className();
 
     /**
-     * A NetworkPolicy per Space that admits traffic to its pod only from the gateway's pods (an app
-     * trusts the gateway's X-Forwarded-* headers). Off by default: a developer's machine has no gateway
-     * pods; the Helm chart turns it on.
+     * Annotations for the ingress controller, e.g. body size and timeouts for SSE and WebSocket.
      */
-    interface NetworkPolicy {
-        @WithDefault("false")
-        boolean enabled();
+    Map<String, String> annotations();
 
-        /** Where the gateway's pods run; by default the namespace of {@code spaceport.gateway.service}. */
-        Optional<String> gatewayNamespace();
+    /** A (wildcard) TLS Secret for the Spaces' hosts, in each Space's namespace. */
+    Optional<String> tlsSecret();
+  }
 
-        /** Labels that select the gateway's pods in that namespace; every pod there when empty. */
-        Map<String, String> gatewayPodLabels();
-    }
+  /** The proxy in front of every Space (docs/architecture.md). */
+  interface Gateway {
+    /** Where the gateway listens; 0.0.0.0 in a pod, loopback on a developer's machine. */
+    @WithDefault("127.0.0.1")
+    String host();
 
-    /** One active operator among replicas, through a Lease; the chart turns it on. */
-    interface LeaderElection {
-        @WithDefault("false")
-        boolean enabled();
+    /** 0 picks a free port (tests). */
+    @WithDefault("8080")
+    int port();
 
-        @WithDefault("spaceport-operator")
-        String leaseName();
+    /**
+     * HTTP servers, each on its own event loop; by default one per core the JVM sees (its CPU limit
+     * in a pod).
+     */
+    Optional<Integer> eventLoops();
 
-        /** The Lease's namespace; by default the namespace of the operator's service account (in a pod). */
-        Optional<String> leaseNamespace();
-    }
+    /** A Space's last request is written to status.lastActivityTime at most this often. */
+    @WithDefault("10s")
+    Duration activityFlushInterval();
 
-    /** Images that run Spaces whose source is git: they install the app's requirements and run appFile. */
-    interface Runtime {
-        @WithDefault("ghcr.io/spaceport-dev/runtime-gradio:0.1.0")
-        String gradioImage();
+    /** Requests held per Space while it wakes; past this a client gets 503 with Retry-After. */
+    @WithDefault("1000")
+    int maxHeldRequests();
 
-        @WithDefault("ghcr.io/spaceport-dev/runtime-streamlit:0.1.0")
-        String streamlitImage();
+    /**
+     * Paths whose requests neither count as activity nor wake a Space (health checks, crawlers'
+     * favourites).
+     */
+    @WithDefault("/health,/healthz,/readyz,/livez,/favicon.ico,/robots.txt")
+    List<String> ignoredPaths();
 
-        @WithDefault("ghcr.io/spaceport-dev/runtime-static:0.1.0")
-        String staticImage();
+    /**
+     * The gateway's Service (namespace/name). Each Space's Service gets an EndpointSlice equal to
+     * this Service's ready endpoints, so ingress → Space Service → gateway works with any
+     * controller.
+     */
+    @WithDefault("spaceport/spaceport-gateway")
+    String service();
 
-        /** Clones the Space's repository into /home/user/app before the app starts. */
-        @WithDefault("ghcr.io/spaceport-dev/git-clone:0.1.0")
-        String gitImage();
-    }
+    /**
+     * Fixed gateway addresses instead of the Service's endpoints (the test world, where no gateway
+     * pod exists).
+     */
+    Optional<List<String>> endpoints();
+
+    /** The port the gateway's pods listen on, which the EndpointSlices name. */
+    @WithDefault("8080")
+    int podPort();
+
+    /**
+     * User agents (a regular expression) whose requests neither count nor wake: crawlers, link
+     * previews, monitors.
+     */
+    @WithDefault(
+        "(?i).*(bot|crawler|spider|slurp|facebookexternalhit|preview|uptime|pingdom|monitor|kube-probe).*")
+    String ignoredUserAgents();
+  }
+
+  /**
+   * A NetworkPolicy per Space that admits traffic to its pod only from the gateway's pods (an app
+   * trusts the gateway's X-Forwarded-* headers). Off by default: a developer's machine has no
+   * gateway pods; the Helm chart turns it on.
+   */
+  interface NetworkPolicy {
+    @WithDefault("false")
+    boolean enabled();
+
+    /**
+     * Where the gateway's pods run; by default the namespace of {@code spaceport.gateway.service}.
+     */
+    Optional<String> gatewayNamespace();
+
+    /** Labels that select the gateway's pods in that namespace; every pod there when empty. */
+    Map<String, String> gatewayPodLabels();
+  }
+
+  /** One active operator among replicas, through a Lease; the chart turns it on. */
+  interface LeaderElection {
+    @WithDefault("false")
+    boolean enabled();
+
+    @WithDefault("spaceport-operator")
+    String leaseName();
+
+    /**
+     * The Lease's namespace; by default the namespace of the operator's service account (in a pod).
+     */
+    Optional<String> leaseNamespace();
+  }
+
+  /**
+   * Images that run Spaces whose source is git: they install the app's requirements and run
+   * appFile.
+   */
+  interface Runtime {
+    @WithDefault("ghcr.io/spaceport-dev/runtime-gradio:0.1.0")
+    String gradioImage();
+
+    @WithDefault("ghcr.io/spaceport-dev/runtime-streamlit:0.1.0")
+    String streamlitImage();
+
+    @WithDefault("ghcr.io/spaceport-dev/runtime-static:0.1.0")
+    String staticImage();
+
+    /** Clones the Space's repository into /home/user/app before the app starts. */
+    @WithDefault("ghcr.io/spaceport-dev/git-clone:0.1.0")
+    String gitImage();
+  }
 }

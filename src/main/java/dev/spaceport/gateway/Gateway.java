@@ -5,9 +5,7 @@ import dev.spaceport.config.SpaceportConfig;
 import dev.spaceport.gateway.SpaceDirectory.SpaceKey;
 import dev.spaceport.rules.SpaceDefaults;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -15,197 +13,219 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.json.JsonObject;
-import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.OriginRequestProvider;
-import io.vertx.httpproxy.ProxyContext;
-import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyOptions;
-import io.vertx.httpproxy.ProxyResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.regex.Pattern;
 
 /**
- * The gateway role (ARCHITECTURE §1, flows 2, 3 and 5): one reverse proxy, built on vertx-http-proxy,
- * in front of every Space. Host → Space → a Ready pod's IP and app port; activity recorded; a
- * sleeping Space woken and its requests held until it answers. Streams (SSE, chunked, WebSocket)
- * pass through unbuffered and uncompressed.
+ * The gateway role (docs/architecture.md): one reverse proxy, built on vertx-http-proxy, in front
+ * of every Space. Host → Space → a Ready pod's IP and app port; activity recorded; a sleeping Space
+ * woken and its requests held until it answers. Streams (SSE, chunked, WebSocket) pass through
+ * unbuffered and uncompressed.
  */
 @ApplicationScoped
 public class Gateway {
 
-    private static final String HTML = "text/html; charset=utf-8";
+  private static final String HTML = "text/html; charset=utf-8";
 
-    @Inject
-    SpaceportConfig config;
+  @Inject SpaceportConfig config;
 
-    @Inject
-    KubernetesClient client;
+  @Inject KubernetesClient client;
 
-    @Inject
-    Vertx vertx;
+  @Inject Vertx vertx;
 
-    @Inject
-    MeterRegistry meters;
+  @Inject MeterRegistry meters;
 
-    private SpaceDirectory directory;
-    private ActivityRecorder activity;
-    private WakeCoordinator wake;
-    private WakingStatus wakingStatus;
-    private VisitorPolicy visitors;
-    private GatewayMetrics metrics;
-    private int port;
-    private volatile boolean listening;
-    private long flushTimer;
+  private SpaceDirectory directory;
+  private ActivityRecorder activity;
+  private WakeCoordinator wake;
+  private WakingStatus wakingStatus;
+  private VisitorPolicy visitors;
+  private GatewayMetrics metrics;
+  private int port;
+  private volatile boolean listening;
+  private long flushTimer;
 
-    void onStart(@Observes StartupEvent event) throws Exception {
-        if (!config.roles().contains(SpaceportConfig.Role.GATEWAY)) {
-            return;
-        }
-        SpaceportConfig.Gateway gateway = config.gateway();
-        visitors = new VisitorPolicy(gateway.ignoredPaths(), gateway.ignoredUserAgents());
-        metrics = new GatewayMetrics(meters);
-        directory = new SpaceDirectory(config);
-        directory.start(client);
-        SpaceStatusWriter writer = new SpaceStatusWriter(client);
-        activity = new ActivityRecorder(directory, writer);
-        wake = new WakeCoordinator(vertx, directory, writer, gateway.maxHeldRequests(), metrics);
-        wakingStatus = new WakingStatus(vertx, directory, wake);
+  void onStart(@Observes StartupEvent event) throws Exception {
+    if (!config.roles().contains(SpaceportConfig.Role.GATEWAY)) {
+      return;
+    }
+    SpaceportConfig.Gateway gateway = config.gateway();
+    visitors = new VisitorPolicy(gateway.ignoredPaths(), gateway.ignoredUserAgents());
+    metrics = new GatewayMetrics(meters);
+    directory = new SpaceDirectory(config);
+    directory.start(client);
+    SpaceStatusWriter writer = new SpaceStatusWriter(client);
+    activity = new ActivityRecorder(directory, writer);
+    wake = new WakeCoordinator(vertx, directory, writer, gateway.maxHeldRequests(), metrics);
+    wakingStatus = new WakingStatus(vertx, directory, wake);
 
-        // One server and one pool of pod connections per event loop (Vert.x shares the port between
-        // them), so the gateway uses every core, as nginx does with a worker per core.
-        port = gateway.port() != 0 ? gateway.port() : freeLoopbackPort();
-        vertx.deployVerticle(() -> new AbstractVerticle() {
-            @Override
-            public void start(Promise<Void> started) {
-                HttpProxy proxy = proxy(vertx);
-                // HTTP/1.1 as ingress controllers speak it to their backends; no h2c upgrade, no compression.
-                vertx.createHttpServer(new HttpServerOptions().setHost(gateway.host()).setPort(port)
-                                .setCompressionSupported(false).setHttp2ClearTextEnabled(false))
+    // One server and one pool of pod connections per event loop (Vert.x shares the port between
+    // them), so the gateway uses every core, as nginx does with a worker per core.
+    port = gateway.port() != 0 ? gateway.port() : freeLoopbackPort();
+    vertx
+        .deployVerticle(
+            () ->
+                new AbstractVerticle() {
+                  @Override
+                  public void start(Promise<Void> started) {
+                    HttpProxy proxy = proxy(vertx);
+                    // HTTP/1.1 as ingress controllers speak it to their backends; no h2c upgrade,
+                    // no compression.
+                    vertx
+                        .createHttpServer(
+                            new HttpServerOptions()
+                                .setHost(gateway.host())
+                                .setPort(port)
+                                .setCompressionSupported(false)
+                                .setHttp2ClearTextEnabled(false))
                         .requestHandler(request -> handle(request, proxy))
-                        .listen().<Void>mapEmpty().onComplete(started);
-            }
-        }, new DeploymentOptions().setInstances(gateway.eventLoops().orElse(Runtime.getRuntime().availableProcessors())))
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        listening = true;
-        flushTimer = vertx.setPeriodic(gateway.activityFlushInterval().toMillis(),
-                t -> vertx.executeBlocking(() -> {
-                    activity.flush();
-                    return null;
-                }, false));
-        Log.infof("gateway listening on %s:%d", gateway.host(), port);
-    }
+                        .listen()
+                        .<Void>mapEmpty()
+                        .onComplete(started);
+                  }
+                },
+            new DeploymentOptions()
+                .setInstances(
+                    gateway.eventLoops().orElse(Runtime.getRuntime().availableProcessors())))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    listening = true;
+    flushTimer =
+        vertx.setPeriodic(
+            gateway.activityFlushInterval().toMillis(),
+            t ->
+                vertx.executeBlocking(
+                    () -> {
+                      activity.flush();
+                      return null;
+                    },
+                    false));
+    Log.infof("gateway listening on %s:%d", gateway.host(), port);
+  }
 
-    /** Keep-alive connections to the pods; no idle timeout and no decompression, so long
-     *  generations, Gradio's SSE heartbeats and WebSockets pass as they are. */
-    private HttpProxy proxy(Vertx loop) {
-        var http = loop.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
-                .setConnectTimeout(5000).setIdleTimeout(0).setDecompressionSupported(false),
-                new PoolOptions().setHttp1MaxSize(256));
-        HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), http);
-        proxy.origin(OriginRequestProvider.selector(ctx -> route(ctx.request().proxiedRequest())
-                .map(wake::readyPod).orElseGet(() -> Future.failedFuture(new Unavailable(Unavailable.Reason.GONE)))));
-        proxy.addInterceptor(new ForwardedHeaders());
-        return proxy;
-    }
+  /**
+   * Keep-alive connections to the pods; no idle timeout and no decompression, so long generations,
+   * Gradio's SSE heartbeats and WebSockets pass as they are.
+   */
+  private HttpProxy proxy(Vertx loop) {
+    var http =
+        loop.createHttpClient(
+            new HttpClientOptions()
+                .setKeepAlive(true)
+                .setKeepAliveTimeout(60)
+                .setConnectTimeout(5000)
+                .setIdleTimeout(0)
+                .setDecompressionSupported(false),
+            new PoolOptions().setHttp1MaxSize(256));
+    HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), http);
+    proxy.origin(
+        OriginRequestProvider.selector(
+            ctx ->
+                route(ctx.request().proxiedRequest())
+                    .map(wake::readyPod)
+                    .orElseGet(
+                        () -> Future.failedFuture(new Unavailable(Unavailable.Reason.GONE)))));
+    proxy.addInterceptor(new ForwardedHeaders());
+    return proxy;
+  }
 
-    /** For `spaceport.gateway.port=0` (tests): every server instance must bind the same port. */
-    private static int freeLoopbackPort() throws java.io.IOException {
-        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+  /** For `spaceport.gateway.port=0` (tests): every server instance must bind the same port. */
+  private static int freeLoopbackPort() throws java.io.IOException {
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
     }
+  }
 
-    void onStop(@Observes ShutdownEvent event) {
-        if (directory == null) {
-            return;
-        }
-        vertx.cancelTimer(flushTimer);
-        activity.flush();
-        directory.stop();
+  void onStop(@Observes ShutdownEvent event) {
+    if (directory == null) {
+      return;
     }
+    vertx.cancelTimer(flushTimer);
+    activity.flush();
+    directory.stop();
+  }
 
-    /** Listening, and the routing table is complete: what the gateway's readiness probe waits for. */
-    boolean ready() {
-        return listening && directory.synced();
+  /** Listening, and the routing table is complete: what the gateway's readiness probe waits for. */
+  boolean ready() {
+    return listening && directory.synced();
+  }
+
+  /** The port the gateway listens on (differs from the configured one when that is 0). */
+  public int port() {
+    return port;
+  }
+
+  private void handle(HttpServerRequest request, HttpProxy proxy) {
+    long start = System.nanoTime();
+    SpaceKey key = route(request).orElse(null);
+    request
+        .response()
+        .endHandler(v -> metrics.recordRequest(key, request.response(), System.nanoTime() - start));
+    Space space = key == null ? null : directory.space(key).orElse(null);
+    if (space == null) {
+      respond(request, 404, HTML, GatewayPages.notFound());
+      return;
     }
-
-    /** The port the gateway listens on (differs from the configured one when that is 0). */
-    public int port() {
-        return port;
+    boolean ready = directory.readyPod(key).isPresent();
+    if (GatewayPages.STATUS_PATH.equals(request.path())) {
+      wakingStatus.handle(request, key, space, ready);
+      return;
     }
-
-    private void handle(HttpServerRequest request, HttpProxy proxy) {
-        long start = System.nanoTime();
-        SpaceKey key = route(request).orElse(null);
-        request.response().endHandler(v -> metrics.recordRequest(key, request.response(), System.nanoTime() - start));
-        Space space = key == null ? null : directory.space(key).orElse(null);
-        if (space == null) {
-            respond(request, 404, HTML, GatewayPages.notFound());
-            return;
-        }
-        boolean ready = directory.readyPod(key).isPresent();
-        if (GatewayPages.STATUS_PATH.equals(request.path())) {
-            wakingStatus.handle(request, key, space, ready);
-            return;
-        }
-        String method = request.method().name();
-        boolean counts = visitors.counts(method, request.path(), request.getHeader("User-Agent"));
-        if (counts) {
-            activity.record(key, System.currentTimeMillis());
-        }
-        boolean wantsHtml = VisitorPolicy.wantsHtml(method, request.getHeader("Accept"), request.getHeader("Upgrade"));
-        if (ready) {
-            proxy.handle(request);
-        } else if (!counts) {
-            // Health checks and crawlers neither wake a Space nor wait for one.
-            unavailable(request, Unavailable.Reason.NOT_RUNNING);
-        } else if (SpaceDefaults.paused(space)) {
-            if (wantsHtml) {
-                request.response().putHeader("Retry-After", GatewayPages.RETRY_AFTER_SECONDS);
-                respond(request, 503, HTML, GatewayPages.paused(key.name()));
-            } else {
-                unavailable(request, Unavailable.Reason.PAUSED);
-            }
-        } else if (wantsHtml) {
-            wake.requestWake(key, space);
-            request.response().putHeader("Retry-After", GatewayPages.RETRY_AFTER_SECONDS)
-                    .putHeader("Cache-Control", "no-store");
-            respond(request, 503, HTML, GatewayPages.waking(key.name()));
-        } else {
-            proxy.handle(request);
-        }
+    String method = request.method().name();
+    boolean counts = visitors.counts(method, request.path(), request.getHeader("User-Agent"));
+    if (counts) {
+      activity.record(key, System.currentTimeMillis());
     }
-
-    private Optional<SpaceKey> route(HttpServerRequest request) {
-        String host = request.authority() != null ? request.authority().toString() : request.getHeader("Host");
-        return directory.route(host);
-    }
-
-    private static void unavailable(HttpServerRequest request, Unavailable.Reason reason) {
+    boolean wantsHtml =
+        VisitorPolicy.wantsHtml(method, request.getHeader("Accept"), request.getHeader("Upgrade"));
+    if (ready) {
+      proxy.handle(request);
+    } else if (!counts) {
+      // Health checks and crawlers neither wake a Space nor wait for one.
+      unavailable(request, Unavailable.Reason.NOT_RUNNING);
+    } else if (SpaceDefaults.paused(space)) {
+      if (wantsHtml) {
         request.response().putHeader("Retry-After", GatewayPages.RETRY_AFTER_SECONDS);
-        respond(request, 503, "text/plain; charset=utf-8", reason.message() + "\n");
+        respond(request, 503, HTML, GatewayPages.paused(key.name()));
+      } else {
+        unavailable(request, Unavailable.Reason.PAUSED);
+      }
+    } else if (wantsHtml) {
+      wake.requestWake(key, space);
+      request
+          .response()
+          .putHeader("Retry-After", GatewayPages.RETRY_AFTER_SECONDS)
+          .putHeader("Cache-Control", "no-store");
+      respond(request, 503, HTML, GatewayPages.waking(key.name()));
+    } else {
+      proxy.handle(request);
     }
+  }
 
-    static void respond(HttpServerRequest request, int code, String type, String body) {
-        request.response().setStatusCode(code).putHeader("Content-Type", type).end(body);
-    }
+  private Optional<SpaceKey> route(HttpServerRequest request) {
+    String host =
+        request.authority() != null ? request.authority().toString() : request.getHeader("Host");
+    return directory.route(host);
+  }
+
+  private static void unavailable(HttpServerRequest request, Unavailable.Reason reason) {
+    request.response().putHeader("Retry-After", GatewayPages.RETRY_AFTER_SECONDS);
+    respond(request, 503, "text/plain; charset=utf-8", reason.message() + "\n");
+  }
+
+  static void respond(HttpServerRequest request, int code, String type, String body) {
+    request.response().setStatusCode(code).putHeader("Content-Type", type).end(body);
+  }
 }

@@ -10,27 +10,33 @@ import dev.spaceport.rules.Stage;
  */
 final class GatewayPages {
 
-    /** Polled by the waking page; served on every Space's host. */
-    static final String STATUS_PATH = "/.spaceport/status";
+  /** Polled by the waking page; served on every Space's host. */
+  static final String STATUS_PATH = "/.spaceport/status";
 
-    /** How long a visitor of a Space that cannot answer now is asked to wait. */
-    static final String RETRY_AFTER_SECONDS = "10";
+  /** How long a visitor of a Space that cannot answer now is asked to wait. */
+  static final String RETRY_AFTER_SECONDS = "10";
 
-    private GatewayPages() {
-    }
+  private GatewayPages() {}
 
-    static String notFound() {
-        return page("No Space here", "<h1>No Space here</h1><p>Nothing is served at this address.</p>", "");
-    }
+  static String notFound() {
+    return page(
+        "No Space here", "<h1>No Space here</h1><p>Nothing is served at this address.</p>", "");
+  }
 
-    static String paused(String name) {
-        return page(name + " is paused", "<h1>" + escape(name) + " is paused</h1>"
-                + "<p>Its owner has paused this Space. It will be back when they restart it.</p>", "");
-    }
+  static String paused(String name) {
+    return page(
+        name + " is paused",
+        "<h1>"
+            + escape(name)
+            + " is paused</h1>"
+            + "<p>Its owner has paused this Space. It will be back when they restart it.</p>",
+        "");
+  }
 
-    /** Follows the real stage through {@link #STATUS_PATH} and reloads once the app is up. */
-    static String waking(String name) {
-        String script = """
+  /** Follows the real stage through {@link #STATUS_PATH} and reloads once the app is up. */
+  static String waking(String name) {
+    String script =
+        """
                 <script>
                 // Long-polls the gateway, which answers as soon as the app is ready.
                 async function poll() {
@@ -45,35 +51,50 @@ final class GatewayPages {
                   }
                 }
                 poll();
-                </script>""".formatted(STATUS_PATH);
-        return page(name + " is waking up", "<h1>" + escape(name) + " is waking up</h1>"
-                + "<p id=\"stage\">Waking up</p><p>This page reloads by itself when the app is ready.</p>", script);
-    }
+                </script>"""
+            .formatted(STATUS_PATH);
+    return page(
+        name + " is waking up",
+        "<h1>"
+            + escape(name)
+            + " is waking up</h1>"
+            + "<p id=\"stage\">Waking up</p><p>This page reloads by itself when the app is ready.</p>",
+        script);
+  }
 
-    /** What the waking page shows for a Space's stage: plain words, no internals. */
-    static String stageText(Space space, boolean ready) {
-        if (ready) {
-            return "Running";
-        }
-        if (SpaceConditions.INSUFFICIENT_CAPACITY.equals(SpaceConditions.readyReason(space.getStatus()))) {
-            return "Waiting for hardware";
-        }
-        Stage stage = Stage.of(space.getStatus()).orElse(Stage.SLEEPING);
-        return switch (stage) {
-            case SLEEPING -> "Waking up";
-            case PAUSED -> "Paused";
-            case RUNTIME_ERROR, CONFIG_ERROR -> "The app failed to start";
-            case APP_STARTING, RUNNING, RUNNING_APP_STARTING -> "Starting";
-        };
+  /** What the waking page shows for a Space's stage: plain words, no internals. */
+  static String stageText(Space space, boolean ready) {
+    if (ready) {
+      return "Running";
     }
+    if (SpaceConditions.INSUFFICIENT_CAPACITY.equals(
+        SpaceConditions.readyReason(space.getStatus()))) {
+      return "Waiting for hardware";
+    }
+    Stage stage = Stage.of(space.getStatus()).orElse(Stage.SLEEPING);
+    return switch (stage) {
+      case SLEEPING -> "Waking up";
+      case PAUSED -> "Paused";
+      case RUNTIME_ERROR, CONFIG_ERROR -> "The app failed to start";
+      case APP_STARTING, RUNNING, RUNNING_APP_STARTING -> "Starting";
+    };
+  }
 
-    private static String page(String title, String body, String script) {
-        return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title>"
-                + "<style>body{font-family:system-ui,sans-serif;margin:15vh auto;max-width:32rem;text-align:center;color:#333}</style>"
-                + "</head><body>" + body + script + "</body></html>";
-    }
+  private static String page(String title, String body, String script) {
+    return "<!doctype html><html><head><meta charset=\"utf-8\"><title>"
+        + escape(title)
+        + "</title>"
+        + "<style>body{font-family:system-ui,sans-serif;margin:15vh auto;max-width:32rem;text-align:center;color:#333}</style>"
+        + "</head><body>"
+        + body
+        + script
+        + "</body></html>";
+  }
 
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
+  private static String escape(String text) {
+    return text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
+  }
 }

@@ -1,12 +1,9 @@
 package dev.spaceport.gateway;
 
-import dev.spaceport.rules.SpaceDefaults;
 import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceStatus;
 import dev.spaceport.gateway.SpaceDirectory.SpaceKey;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import dev.spaceport.rules.SpaceDefaults;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -21,120 +18,138 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Holds requests for a Space without a Ready pod and releases them all to the first one (flow 5):
- * asks a sleeping Space to wake (status.wakeRequestedAt, once per sleep), bounds the queue per Space,
- * and gives up after the Space's startupTimeout. A paused Space is never woken.
+ * asks a sleeping Space to wake (status.wakeRequestedAt, once per sleep), bounds the queue per
+ * Space, and gives up after the Space's startupTimeout. A paused Space is never woken.
  */
 class WakeCoordinator {
 
-    private record Waiter(Promise<SocketAddress> promise, long timer) {
-    }
+  private record Waiter(Promise<SocketAddress> promise, long timer) {}
 
-    private final Vertx vertx;
-    private final SpaceDirectory directory;
-    private final SpaceStatusWriter writer;
-    private final int maxHeld;
-    private final GatewayMetrics metrics;
-    private final Map<SpaceKey, Queue<Waiter>> waiters = new ConcurrentHashMap<>();
-    private final Map<SpaceKey, AtomicInteger> held = new ConcurrentHashMap<>();
-    /** The sleep (its sleepingSince) each Space was asked to wake from, and when. */
-    private final Map<SpaceKey, String> wokeFrom = new ConcurrentHashMap<>();
-    private final Map<SpaceKey, Instant> wakeStarted = new ConcurrentHashMap<>();
+  private final Vertx vertx;
+  private final SpaceDirectory directory;
+  private final SpaceStatusWriter writer;
+  private final int maxHeld;
+  private final GatewayMetrics metrics;
+  private final Map<SpaceKey, Queue<Waiter>> waiters = new ConcurrentHashMap<>();
+  private final Map<SpaceKey, AtomicInteger> held = new ConcurrentHashMap<>();
 
-    WakeCoordinator(Vertx vertx, SpaceDirectory directory, SpaceStatusWriter writer, int maxHeld, GatewayMetrics metrics) {
-        this.vertx = vertx;
-        this.directory = directory;
-        this.writer = writer;
-        this.maxHeld = maxHeld;
-        this.metrics = metrics;
-        directory.onReadyPod(this::release);
-        // A request may come after the pod went but before the gateway saw status.sleepingSince:
-        // it is held, and the wake is asked for as soon as the Space is seen asleep.
-        directory.onSpaceChanged(space -> {
-            SpaceKey key = SpaceKey.of(space);
-            Queue<Waiter> queue = waiters.get(key);
-            if (queue != null && !queue.isEmpty()) {
-                requestWake(key, space);
-            }
+  /** The sleep (its sleepingSince) each Space was asked to wake from, and when. */
+  private final Map<SpaceKey, String> wokeFrom = new ConcurrentHashMap<>();
+
+  private final Map<SpaceKey, Instant> wakeStarted = new ConcurrentHashMap<>();
+
+  WakeCoordinator(
+      Vertx vertx,
+      SpaceDirectory directory,
+      SpaceStatusWriter writer,
+      int maxHeld,
+      GatewayMetrics metrics) {
+    this.vertx = vertx;
+    this.directory = directory;
+    this.writer = writer;
+    this.maxHeld = maxHeld;
+    this.metrics = metrics;
+    directory.onReadyPod(this::release);
+    // A request may come after the pod went but before the gateway saw status.sleepingSince:
+    // it is held, and the wake is asked for as soon as the Space is seen asleep.
+    directory.onSpaceChanged(
+        space -> {
+          SpaceKey key = SpaceKey.of(space);
+          Queue<Waiter> queue = waiters.get(key);
+          if (queue != null && !queue.isEmpty()) {
+            requestWake(key, space);
+          }
         });
-    }
+  }
 
-    /** A Ready pod of the Space: at once if it has one, else once it has (waking it if it sleeps). */
-    Future<SocketAddress> readyPod(SpaceKey key) {
-        var ready = directory.readyPod(key);
-        if (ready.isPresent()) {
-            return Future.succeededFuture(ready.get());
-        }
-        Space space = directory.space(key).orElse(null);
-        if (space == null) {
-            return Future.failedFuture(new Unavailable(Unavailable.Reason.GONE));
-        }
-        if (SpaceDefaults.paused(space)) {
-            return Future.failedFuture(new Unavailable(Unavailable.Reason.PAUSED));
-        }
-        AtomicInteger count = held(key);
-        if (count.incrementAndGet() > maxHeld) {
-            count.decrementAndGet();
-            return Future.failedFuture(new Unavailable(Unavailable.Reason.BUSY));
-        }
-        requestWake(key, space);
-        Promise<SocketAddress> promise = Promise.promise();
-        Duration timeout = SpaceDefaults.startupTimeout(space.getSpec());
-        long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), t -> promise.tryFail(new Unavailable(Unavailable.Reason.TIMEOUT)));
-        Waiter waiter = new Waiter(promise, timer);
-        waiters.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).add(waiter);
-        promise.future().onComplete(done -> {
-            count.decrementAndGet();
-            vertx.cancelTimer(timer);
-            Queue<Waiter> queue = waiters.get(key);
-            if (queue != null) {
+  /** A Ready pod of the Space: at once if it has one, else once it has (waking it if it sleeps). */
+  Future<SocketAddress> readyPod(SpaceKey key) {
+    var ready = directory.readyPod(key);
+    if (ready.isPresent()) {
+      return Future.succeededFuture(ready.get());
+    }
+    Space space = directory.space(key).orElse(null);
+    if (space == null) {
+      return Future.failedFuture(new Unavailable(Unavailable.Reason.GONE));
+    }
+    if (SpaceDefaults.paused(space)) {
+      return Future.failedFuture(new Unavailable(Unavailable.Reason.PAUSED));
+    }
+    AtomicInteger count = held(key);
+    if (count.incrementAndGet() > maxHeld) {
+      count.decrementAndGet();
+      return Future.failedFuture(new Unavailable(Unavailable.Reason.BUSY));
+    }
+    requestWake(key, space);
+    Promise<SocketAddress> promise = Promise.promise();
+    Duration timeout = SpaceDefaults.startupTimeout(space.getSpec());
+    long timer =
+        vertx.setTimer(
+            Math.max(1, timeout.toMillis()),
+            t -> promise.tryFail(new Unavailable(Unavailable.Reason.TIMEOUT)));
+    Waiter waiter = new Waiter(promise, timer);
+    waiters.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).add(waiter);
+    promise
+        .future()
+        .onComplete(
+            done -> {
+              count.decrementAndGet();
+              vertx.cancelTimer(timer);
+              Queue<Waiter> queue = waiters.get(key);
+              if (queue != null) {
                 queue.remove(waiter);
-            }
-        });
-        // The pod may have become Ready between the first look and the registration.
-        directory.readyPod(key).ifPresent(address -> release(key));
-        return promise.future();
-    }
+              }
+            });
+    // The pod may have become Ready between the first look and the registration.
+    directory.readyPod(key).ifPresent(address -> release(key));
+    return promise.future();
+  }
 
-    /** Asks a sleeping Space to wake, once per sleep. Also for a waking page that holds no request. */
-    void requestWake(SpaceKey key, Space space) {
-        SpaceStatus status = space.getStatus();
-        if (status == null || status.getSleepingSince() == null || SpaceDefaults.paused(space)) {
-            return;
-        }
-        String sleep = status.getSleepingSince();
-        boolean alreadyAsked = status.getWakeRequestedAt() != null
-                && Instant.parse(status.getWakeRequestedAt()).isAfter(Instant.parse(sleep));
-        if (alreadyAsked || sleep.equals(wokeFrom.put(key, sleep))) {
-            return;
-        }
-        Instant now = Instant.now();
-        wakeStarted.put(key, now);
-        metrics.wakeRequested(key);
-        vertx.executeBlocking(() -> writer.write(key, "wakeRequestedAt", now), false).onSuccess(written -> {
-            if (!written) {
+  /**
+   * Asks a sleeping Space to wake, once per sleep. Also for a waking page that holds no request.
+   */
+  void requestWake(SpaceKey key, Space space) {
+    SpaceStatus status = space.getStatus();
+    if (status == null || status.getSleepingSince() == null || SpaceDefaults.paused(space)) {
+      return;
+    }
+    String sleep = status.getSleepingSince();
+    boolean alreadyAsked =
+        status.getWakeRequestedAt() != null
+            && Instant.parse(status.getWakeRequestedAt()).isAfter(Instant.parse(sleep));
+    if (alreadyAsked || sleep.equals(wokeFrom.put(key, sleep))) {
+      return;
+    }
+    Instant now = Instant.now();
+    wakeStarted.put(key, now);
+    metrics.wakeRequested(key);
+    vertx
+        .executeBlocking(() -> writer.write(key, "wakeRequestedAt", now), false)
+        .onSuccess(
+            written -> {
+              if (!written) {
                 wokeFrom.remove(key, sleep); // the next request asks again
-            }
-        });
-    }
+              }
+            });
+  }
 
+  private AtomicInteger held(SpaceKey key) {
+    return held.computeIfAbsent(key, metrics::heldRequests);
+  }
 
-    private AtomicInteger held(SpaceKey key) {
-        return held.computeIfAbsent(key, metrics::heldRequests);
+  private void release(SpaceKey key) {
+    Instant started = wakeStarted.remove(key);
+    if (started != null) {
+      metrics.wakeCompleted(key, Duration.between(started, Instant.now()));
     }
-
-    private void release(SpaceKey key) {
-        Instant started = wakeStarted.remove(key);
-        if (started != null) {
-            metrics.wakeCompleted(key, Duration.between(started, Instant.now()));
-        }
-        Queue<Waiter> queue = waiters.get(key);
-        var address = directory.readyPod(key);
-        if (queue == null || address.isEmpty()) {
-            return;
-        }
-        Waiter waiter;
-        while ((waiter = queue.poll()) != null) {
-            waiter.promise().tryComplete(address.get());
-        }
+    Queue<Waiter> queue = waiters.get(key);
+    var address = directory.readyPod(key);
+    if (queue == null || address.isEmpty()) {
+      return;
     }
+    Waiter waiter;
+    while ((waiter = queue.poll()) != null) {
+      waiter.promise().tryComplete(address.get());
+    }
+  }
 }

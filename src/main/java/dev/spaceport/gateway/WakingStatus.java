@@ -9,9 +9,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The waking page's view of a Space at {@link GatewayPages#STATUS_PATH}: ready or not, and its stage
- * in plain words. With {@code ?wait=1} it long-polls: the answer comes when the Space is ready, or
- * after {@link #WAIT_MS} at the latest, so the page reloads at once.
+ * The waking page's view of a Space at {@link GatewayPages#STATUS_PATH}: ready or not, and its
+ * stage in plain words. With {@code ?wait=1} it long-polls: the answer comes when the Space is
+ * ready, or after {@link #WAIT_MS} at the latest, so the page reloads at once.
  */
 final class WakingStatus {
 

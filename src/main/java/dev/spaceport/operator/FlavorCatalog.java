@@ -11,41 +11,50 @@ import java.util.stream.Collectors;
 /** Resolves a Space's hardware flavor among the cluster's HardwareFlavors. Pure. */
 public final class FlavorCatalog {
 
-    private final List<HardwareFlavor> flavors;
+  private final List<HardwareFlavor> flavors;
 
-    public FlavorCatalog(Collection<HardwareFlavor> flavors) {
-        this.flavors = flavors.stream().sorted(Comparator.comparing(f -> f.getMetadata().getName())).toList();
-    }
+  public FlavorCatalog(Collection<HardwareFlavor> flavors) {
+    this.flavors =
+        flavors.stream().sorted(Comparator.comparing(f -> f.getMetadata().getName())).toList();
+  }
 
-    /** The flavor the Space asks for, or the default one; empty with {@link #whyNot} otherwise. */
-    public Optional<HardwareFlavor> resolve(Space space) {
-        String wanted = space.getSpec().getHardware();
-        if (wanted != null) {
-            return flavors.stream().filter(f -> f.getMetadata().getName().equals(wanted)).findFirst();
-        }
-        List<HardwareFlavor> defaults = flavors.stream()
-                .filter(f -> Boolean.TRUE.equals(f.getSpec().getDefault())).toList();
-        return defaults.size() == 1 ? Optional.of(defaults.get(0)) : Optional.empty();
+  /** The flavor the Space asks for, or the default one; empty with {@link #whyNot} otherwise. */
+  public Optional<HardwareFlavor> resolve(Space space) {
+    String wanted = space.getSpec().getHardware();
+    if (wanted != null) {
+      return flavors.stream().filter(f -> f.getMetadata().getName().equals(wanted)).findFirst();
     }
+    List<HardwareFlavor> defaults =
+        flavors.stream().filter(f -> Boolean.TRUE.equals(f.getSpec().getDefault())).toList();
+    return defaults.size() == 1 ? Optional.of(defaults.get(0)) : Optional.empty();
+  }
 
-    /** The name the Space asks for, or the default flavor's. */
-    public String requestedName(Space space) {
-        if (space.getSpec().getHardware() != null) {
-            return space.getSpec().getHardware();
-        }
-        return resolve(space).map(f -> f.getMetadata().getName()).orElse("");
+  /** The name the Space asks for, or the default flavor's. */
+  public String requestedName(Space space) {
+    if (space.getSpec().getHardware() != null) {
+      return space.getSpec().getHardware();
     }
+    return resolve(space).map(f -> f.getMetadata().getName()).orElse("");
+  }
 
-    /** Why {@link #resolve} found nothing, naming the flavors that exist. */
-    public String whyNot(Space space) {
-        String known = flavors.isEmpty() ? "none (install deploy/hardware-flavors.yaml)"
-                : flavors.stream().map(f -> f.getMetadata().getName()).collect(Collectors.joining(", "));
-        String wanted = space.getSpec().getHardware();
-        if (wanted != null) {
-            return "unknown hardware flavor " + wanted + "; the flavors that exist are: " + known;
-        }
-        long defaults = flavors.stream().filter(f -> Boolean.TRUE.equals(f.getSpec().getDefault())).count();
-        return (defaults == 0 ? "no hardware flavor is the default" : defaults + " hardware flavors claim to be the default")
-                + "; name one in spec.hardware: " + known;
+  /** Why {@link #resolve} found nothing, naming the flavors that exist. */
+  public String whyNot(Space space) {
+    String known =
+        flavors.isEmpty()
+            ? "none (install deploy/hardware-flavors.yaml)"
+            : flavors.stream()
+                .map(f -> f.getMetadata().getName())
+                .collect(Collectors.joining(", "));
+    String wanted = space.getSpec().getHardware();
+    if (wanted != null) {
+      return "unknown hardware flavor " + wanted + "; the flavors that exist are: " + known;
     }
+    long defaults =
+        flavors.stream().filter(f -> Boolean.TRUE.equals(f.getSpec().getDefault())).count();
+    return (defaults == 0
+            ? "no hardware flavor is the default"
+            : defaults + " hardware flavors claim to be the default")
+        + "; name one in spec.hardware: "
+        + known;
+  }
 }

@@ -6,34 +6,42 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
-/** The gateway's ready addresses: fixed by configuration, or read from its Service's EndpointSlices. */
+/**
+ * The gateway's ready addresses: fixed by configuration, or read from its Service's EndpointSlices.
+ */
 public final class GatewayEndpoints {
 
-    /** Ready IPv4 addresses of the gateway, and the port its pods listen on. */
-    public record Addresses(List<String> ips, int port) {
-    }
+  /** Ready IPv4 addresses of the gateway, and the port its pods listen on. */
+  public record Addresses(List<String> ips, int port) {}
 
-    private GatewayEndpoints() {
-    }
+  private GatewayEndpoints() {}
 
-    public static Addresses of(SpaceportConfig.Gateway config, Collection<EndpointSlice> gatewaySlices) {
-        if (config.endpoints().isPresent()) {
-            return new Addresses(List.copyOf(config.endpoints().get()), config.podPort());
-        }
-        List<String> ready = gatewaySlices.stream()
-                .filter(slice -> "IPv4".equals(slice.getAddressType()) && slice.getEndpoints() != null)
-                .flatMap(slice -> slice.getEndpoints().stream())
-                .filter(e -> e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady()))
-                .flatMap(e -> e.getAddresses().stream())
-                .filter(Objects::nonNull).distinct().sorted().toList();
-        return new Addresses(ready, config.podPort());
+  public static Addresses of(
+      SpaceportConfig.Gateway config, Collection<EndpointSlice> gatewaySlices) {
+    if (config.endpoints().isPresent()) {
+      return new Addresses(List.copyOf(config.endpoints().get()), config.podPort());
     }
+    List<String> ready =
+        gatewaySlices.stream()
+            .filter(slice -> "IPv4".equals(slice.getAddressType()) && slice.getEndpoints() != null)
+            .flatMap(slice -> slice.getEndpoints().stream())
+            .filter(
+                e ->
+                    e.getConditions() == null
+                        || !Boolean.FALSE.equals(e.getConditions().getReady()))
+            .flatMap(e -> e.getAddresses().stream())
+            .filter(Objects::nonNull)
+            .distinct()
+            .sorted()
+            .toList();
+    return new Addresses(ready, config.podPort());
+  }
 
-    static String namespace(SpaceportConfig.Gateway config) {
-        return config.service().substring(0, config.service().indexOf('/'));
-    }
+  static String namespace(SpaceportConfig.Gateway config) {
+    return config.service().substring(0, config.service().indexOf('/'));
+  }
 
-    static String name(SpaceportConfig.Gateway config) {
-        return config.service().substring(config.service().indexOf('/') + 1);
-    }
+  static String name(SpaceportConfig.Gateway config) {
+    return config.service().substring(config.service().indexOf('/') + 1);
+  }
 }

@@ -33,7 +33,8 @@ final class GpuPlacement {
   /**
    * GPU node pools are tainted nvidia.com/gpu:NoSchedule (GPU operator, EKS, GKE); GPU flavors
    * tolerate it, also those asking for a MIG slice or a shared GPU (nvidia.com/mig-1g.10gb,
-   * nvidia.com/gpu.shared), whose nodes carry the same taint, and a taint named like their resource.
+   * nvidia.com/gpu.shared), whose nodes carry the same taint, and a taint named like their
+   * resource.
    */
   static List<Toleration> tolerations(HardwareFlavorSpec hw) {
     List<Toleration> tolerations = new ArrayList<>();

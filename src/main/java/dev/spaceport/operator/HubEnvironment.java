@@ -47,7 +47,7 @@ final class HubEnvironment {
         env.add(plain("GRADIO_SERVER_PORT", port));
       }
       case STREAMLIT -> env.add(plain("STREAMLIT_SERVER_PORT", port));
-        // The static runtime image (images/runtime-static) listens on PORT.
+      // The static runtime image (images/runtime-static) listens on PORT.
       case STATIC -> env.add(plain("PORT", port));
       default -> {}
     }

@@ -17,48 +17,56 @@ import jakarta.inject.Inject;
 import java.util.Map;
 
 /**
- * The Space's Deployment: one pod ({@link SpacePodTemplate}), none while it sleeps or is paused; a new
- * spec rolls out beside the serving pod.
+ * The Space's Deployment: one pod ({@link SpacePodTemplate}), none while it sleeps or is paused; a
+ * new spec rolls out beside the serving pod.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = SpaceLabels.MANAGED_SELECTOR))
 public class SpaceDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, Space> {
 
-    @Inject
-    SpaceportConfig config;
+  @Inject SpaceportConfig config;
 
-    public SpaceDeploymentDependent() {
-        super(Deployment.class);
-    }
+  public SpaceDeploymentDependent() {
+    super(Deployment.class);
+  }
 
-    @Override
-    protected Deployment desired(Space space, Context<Space> context) {
-        SpaceWorkflowInputs inputs = SpaceWorkflowInputs.of(context);
-        return build(space, inputs.flavor(), inputs.sleepingSince(), config);
-    }
+  @Override
+  protected Deployment desired(Space space, Context<Space> context) {
+    SpaceWorkflowInputs inputs = SpaceWorkflowInputs.of(context);
+    return build(space, inputs.flavor(), inputs.sleepingSince(), config);
+  }
 
-    /**
-     * The desired Deployment: a pure function of the Space, its flavor, since when it sleeps (null when
-     * awake), and the configuration.
-     */
-    public static Deployment build(Space space, HardwareFlavor flavor, String sleepingSince, SpaceportConfig config) {
-        PodTemplateSpec template = SpacePodTemplate.of(space, flavor, config);
-        return new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(space.getMetadata().getName())
-                .withNamespace(space.getMetadata().getNamespace())
-                .withLabels(SpaceLabels.of(space))
-                .withAnnotations(sleepingSince == null ? Map.of() : Map.of(SpaceLabels.SLEEPING_SINCE, sleepingSince))
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(sleepingSince != null || SpaceDefaults.paused(space) ? 0 : 1)
-                .withRevisionHistoryLimit(2)
-                .withNewSelector().withMatchLabels(SpaceLabels.selector(space)).endSelector()
-                // A new spec starts beside the serving pod (RUNNING_APP_STARTING), which goes once the new one is Ready.
-                .withNewStrategy().withType("RollingUpdate")
-                .withNewRollingUpdate().withMaxSurge(new IntOrString(1)).withMaxUnavailable(new IntOrString(0)).endRollingUpdate()
-                .endStrategy()
-                .withTemplate(template)
-                .endSpec()
-                .build();
-    }
+  /**
+   * The desired Deployment: a pure function of the Space, its flavor, since when it sleeps (null
+   * when awake), and the configuration.
+   */
+  public static Deployment build(
+      Space space, HardwareFlavor flavor, String sleepingSince, SpaceportConfig config) {
+    PodTemplateSpec template = SpacePodTemplate.of(space, flavor, config);
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(space.getMetadata().getName())
+        .withNamespace(space.getMetadata().getNamespace())
+        .withLabels(SpaceLabels.of(space))
+        .withAnnotations(
+            sleepingSince == null ? Map.of() : Map.of(SpaceLabels.SLEEPING_SINCE, sleepingSince))
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(sleepingSince != null || SpaceDefaults.paused(space) ? 0 : 1)
+        .withRevisionHistoryLimit(2)
+        .withNewSelector()
+        .withMatchLabels(SpaceLabels.selector(space))
+        .endSelector()
+        // A new spec starts beside the serving pod (RUNNING_APP_STARTING), which goes once the new
+        // one is Ready.
+        .withNewStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxSurge(new IntOrString(1))
+        .withMaxUnavailable(new IntOrString(0))
+        .endRollingUpdate()
+        .endStrategy()
+        .withTemplate(template)
+        .endSpec()
+        .build();
+  }
 }

@@ -31,9 +31,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The pod a Space gets (ARCHITECTURE §3): the restricted security context, the flavor's resources
- * and placement, the Hub's environment, secrets as files, probes from startupTimeout, and for a git
- * source the clone before the app. Pure.
+ * The pod a Space gets (docs/architecture.md): the restricted security context, the flavor's
+ * resources and placement, the Hub's environment, secrets as files, probes from startupTimeout, and
+ * for a git source the clone before the app. Pure.
  */
 final class SpacePodTemplate {
 

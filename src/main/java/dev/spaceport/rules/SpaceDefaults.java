@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A Space's settings once defaults apply: what the operator builds the pod with and what the gateway
- * holds wakes for, decided here only so the two never disagree.
+ * A Space's settings once defaults apply: what the operator builds the pod with and what the
+ * gateway holds wakes for, decided here only so the two never disagree.
  */
 public final class SpaceDefaults {
 

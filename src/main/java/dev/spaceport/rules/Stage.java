@@ -5,33 +5,35 @@ import java.util.Optional;
 
 /** The Hub's stage names (huggingface_hub SpaceStage), which status.stage carries. */
 public enum Stage {
-    CONFIG_ERROR("ConfigError", true),
-    APP_STARTING("AppStarting", false),
-    RUNNING("Running", false),
-    RUNNING_APP_STARTING("RunningAppStarting", false),
-    RUNTIME_ERROR("RuntimeError", true),
-    PAUSED("Paused", false),
-    SLEEPING("Sleeping", false);
+  CONFIG_ERROR("ConfigError", true),
+  APP_STARTING("AppStarting", false),
+  RUNNING("Running", false),
+  RUNNING_APP_STARTING("RunningAppStarting", false),
+  RUNTIME_ERROR("RuntimeError", true),
+  PAUSED("Paused", false),
+  SLEEPING("Sleeping", false);
 
-    private final String reason;
-    private final boolean error;
+  private final String reason;
+  private final boolean error;
 
-    Stage(String reason, boolean error) {
-        this.reason = reason;
-        this.error = error;
-    }
+  Stage(String reason, boolean error) {
+    this.reason = reason;
+    this.error = error;
+  }
 
-    /** CamelCase, for event reasons. */
-    public String reason() {
-        return reason;
-    }
+  /** CamelCase, for event reasons. */
+  public String reason() {
+    return reason;
+  }
 
-    public boolean isError() {
-        return error;
-    }
+  public boolean isError() {
+    return error;
+  }
 
-    /** The stage a status reports; empty before the operator first wrote one. */
-    public static Optional<Stage> of(SpaceStatus status) {
-        return status == null || status.getStage() == null ? Optional.empty() : Optional.of(valueOf(status.getStage()));
-    }
+  /** The stage a status reports; empty before the operator first wrote one. */
+  public static Optional<Stage> of(SpaceStatus status) {
+    return status == null || status.getStage() == null
+        ? Optional.empty()
+        : Optional.of(valueOf(status.getStage()));
+  }
 }

@@ -1,8 +1,8 @@
 package dev.spaceport.cluster;
 
+import static dev.spaceport.cluster.ClusterTestPods.cpuPod;
 import static dev.spaceport.testing.SpaceWaits.WAIT;
 import static dev.spaceport.testing.TestPods.condition;
-import static dev.spaceport.cluster.ClusterTestPods.cpuPod;
 import static dev.spaceport.testing.TestPods.isReady;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,83 +26,117 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ClusterExtension.class)
 class PodStagesIT {
 
-    private static final String BEHAVIOUR = "spaceport.dev/test-behaviour";
+  private static final String BEHAVIOUR = "spaceport.dev/test-behaviour";
 
-    @Test
-    void plainPodBecomesRunningAndReadyWithALoopbackIp(KubernetesClient client, TestNamespace ns) {
-        Pod pod = create(client, ns, cpuPod("plain", Map.of()), TestPods::isReady);
+  @Test
+  void plainPodBecomesRunningAndReadyWithALoopbackIp(KubernetesClient client, TestNamespace ns) {
+    Pod pod = create(client, ns, cpuPod("plain", Map.of()), TestPods::isReady);
 
-        assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
-        assertThat(pod.getStatus().getPodIP()).startsWith("127.65.");
-        assertThat(pod.getStatus().getHostIP()).isEqualTo("127.0.0.1");
+    assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
+    assertThat(pod.getStatus().getPodIP()).startsWith("127.65.");
+    assertThat(pod.getStatus().getHostIP()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void readyDelayAnnotationHoldsThePodNotReadyThatLong(KubernetesClient client, TestNamespace ns) {
+    client
+        .pods()
+        .inNamespace(ns.name())
+        .resource(cpuPod("slow", Map.of("pod-ready.stage.kwok.x-k8s.io/delay", "6s")))
+        .create();
+
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !isReady(client.pods().inNamespace(ns.name()).withName("slow").get()));
+    await()
+        .atMost(WAIT)
+        .until(() -> isReady(client.pods().inNamespace(ns.name()).withName("slow").get()));
+  }
+
+  @Test
+  void crashloopPodReportsBackOffRestartsAndTheLastMessage(
+      KubernetesClient client, TestNamespace ns) {
+    String message = "ModuleNotFoundError: No module named 'gradio'";
+    Pod pod =
+        create(
+            client,
+            ns,
+            cpuPod(
+                "crasher", Map.of(BEHAVIOUR, "crashloop", "spaceport.dev/test-message", message)),
+            p -> waitingReason(p).equals("CrashLoopBackOff"));
+
+    ContainerStatus app = pod.getStatus().getContainerStatuses().get(0);
+    assertThat(app.getRestartCount()).isPositive();
+    assertThat(app.getLastState().getTerminated().getExitCode()).isEqualTo(1);
+    assertThat(app.getLastState().getTerminated().getMessage()).isEqualTo(message);
+    assertThat(isReady(pod)).isFalse();
+  }
+
+  @Test
+  void imagePullErrorPodStaysPendingInImagePullBackOff(KubernetesClient client, TestNamespace ns) {
+    Pod pod =
+        create(
+            client,
+            ns,
+            cpuPod("unpullable", Map.of(BEHAVIOUR, "image-pull-error")),
+            p -> waitingReason(p).equals("ImagePullBackOff"));
+
+    assertThat(pod.getStatus().getPhase()).isEqualTo("Pending");
+    assertThat(pod.getStatus().getContainerStatuses().get(0).getState().getWaiting().getMessage())
+        .contains(ClusterTestPods.IMAGE);
+  }
+
+  @Test
+  void oomKilledPodReportsExitCode137(KubernetesClient client, TestNamespace ns) {
+    Pod pod =
+        create(
+            client,
+            ns,
+            cpuPod("hungry", Map.of(BEHAVIOUR, "oomkilled")),
+            p -> waitingReason(p).equals("CrashLoopBackOff"));
+
+    ContainerStatus app = pod.getStatus().getContainerStatuses().get(0);
+    assertThat(app.getLastState().getTerminated().getReason()).isEqualTo("OOMKilled");
+    assertThat(app.getLastState().getTerminated().getExitCode()).isEqualTo(137);
+  }
+
+  @Test
+  void neverReadyPodRunsButStaysNotReady(KubernetesClient client, TestNamespace ns) {
+    Pod pod =
+        create(
+            client,
+            ns,
+            cpuPod("deaf", Map.of(BEHAVIOUR, "never-ready")),
+            p ->
+                p.getStatus().getContainerStatuses() != null
+                    && p.getStatus().getContainerStatuses().get(0).getState().getRunning() != null);
+
+    assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
+    assertThat(condition(pod, "Ready"))
+        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !isReady(client.pods().inNamespace(ns.name()).withName("deaf").get()));
+  }
+
+  private static Pod create(
+      KubernetesClient client, TestNamespace ns, Pod pod, Predicate<Pod> until) {
+    client.pods().inNamespace(ns.name()).resource(pod).create();
+    return await()
+        .atMost(WAIT)
+        .until(
+            () -> client.pods().inNamespace(ns.name()).withName(pod.getMetadata().getName()).get(),
+            p -> p != null && p.getStatus() != null && until.test(p));
+  }
+
+  private static String waitingReason(Pod pod) {
+    if (pod.getStatus().getContainerStatuses() == null
+        || pod.getStatus().getContainerStatuses().isEmpty()) {
+      return "";
     }
-
-    @Test
-    void readyDelayAnnotationHoldsThePodNotReadyThatLong(KubernetesClient client, TestNamespace ns) {
-        client.pods().inNamespace(ns.name())
-                .resource(cpuPod("slow", Map.of("pod-ready.stage.kwok.x-k8s.io/delay", "6s"))).create();
-
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
-                .until(() -> !isReady(client.pods().inNamespace(ns.name()).withName("slow").get()));
-        await().atMost(WAIT).until(() -> isReady(client.pods().inNamespace(ns.name()).withName("slow").get()));
-    }
-
-    @Test
-    void crashloopPodReportsBackOffRestartsAndTheLastMessage(KubernetesClient client, TestNamespace ns) {
-        String message = "ModuleNotFoundError: No module named 'gradio'";
-        Pod pod = create(client, ns, cpuPod("crasher", Map.of(BEHAVIOUR, "crashloop", "spaceport.dev/test-message", message)),
-                p -> waitingReason(p).equals("CrashLoopBackOff"));
-
-        ContainerStatus app = pod.getStatus().getContainerStatuses().get(0);
-        assertThat(app.getRestartCount()).isPositive();
-        assertThat(app.getLastState().getTerminated().getExitCode()).isEqualTo(1);
-        assertThat(app.getLastState().getTerminated().getMessage()).isEqualTo(message);
-        assertThat(isReady(pod)).isFalse();
-    }
-
-    @Test
-    void imagePullErrorPodStaysPendingInImagePullBackOff(KubernetesClient client, TestNamespace ns) {
-        Pod pod = create(client, ns, cpuPod("unpullable", Map.of(BEHAVIOUR, "image-pull-error")),
-                p -> waitingReason(p).equals("ImagePullBackOff"));
-
-        assertThat(pod.getStatus().getPhase()).isEqualTo("Pending");
-        assertThat(pod.getStatus().getContainerStatuses().get(0).getState().getWaiting().getMessage())
-                .contains(ClusterTestPods.IMAGE);
-    }
-
-    @Test
-    void oomKilledPodReportsExitCode137(KubernetesClient client, TestNamespace ns) {
-        Pod pod = create(client, ns, cpuPod("hungry", Map.of(BEHAVIOUR, "oomkilled")),
-                p -> waitingReason(p).equals("CrashLoopBackOff"));
-
-        ContainerStatus app = pod.getStatus().getContainerStatuses().get(0);
-        assertThat(app.getLastState().getTerminated().getReason()).isEqualTo("OOMKilled");
-        assertThat(app.getLastState().getTerminated().getExitCode()).isEqualTo(137);
-    }
-
-    @Test
-    void neverReadyPodRunsButStaysNotReady(KubernetesClient client, TestNamespace ns) {
-        Pod pod = create(client, ns, cpuPod("deaf", Map.of(BEHAVIOUR, "never-ready")),
-                p -> p.getStatus().getContainerStatuses() != null
-                        && p.getStatus().getContainerStatuses().get(0).getState().getRunning() != null);
-
-        assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
-        assertThat(condition(pod, "Ready")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
-                .until(() -> !isReady(client.pods().inNamespace(ns.name()).withName("deaf").get()));
-    }
-
-    private static Pod create(KubernetesClient client, TestNamespace ns, Pod pod, Predicate<Pod> until) {
-        client.pods().inNamespace(ns.name()).resource(pod).create();
-        return await().atMost(WAIT).until(() -> client.pods().inNamespace(ns.name())
-                .withName(pod.getMetadata().getName()).get(), p -> p != null && p.getStatus() != null && until.test(p));
-    }
-
-    private static String waitingReason(Pod pod) {
-        if (pod.getStatus().getContainerStatuses() == null || pod.getStatus().getContainerStatuses().isEmpty()) {
-            return "";
-        }
-        var waiting = pod.getStatus().getContainerStatuses().get(0).getState().getWaiting();
-        return waiting == null || waiting.getReason() == null ? "" : waiting.getReason();
-    }
+    var waiting = pod.getStatus().getContainerStatuses().get(0).getState().getWaiting();
+    return waiting == null || waiting.getReason() == null ? "" : waiting.getReason();
+  }
 }

@@ -8,11 +8,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spaceport.api.Space;
 import dev.spaceport.rules.SpaceHosts;
-import dev.spaceport.testing.TestSpaces;
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.LocalClusterResource;
 import dev.spaceport.testing.PodApps;
 import dev.spaceport.testing.TestNamespace;
+import dev.spaceport.testing.TestSpaces;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -44,242 +44,334 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ClusterExtension.class)
 class GatewayIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
-    @Inject
-    Gateway gateway;
+  @Inject Gateway gateway;
 
-    @Inject
-    MeterRegistry meters;
+  @Inject MeterRegistry meters;
 
-    private static Space space(TestNamespace ns, String name, String sleepTime) {
-        Space space = PodApps.readyAfterListening(TestSpaces.gradio(ns.name(), name, null));
-        space.getSpec().setSleepTime(sleepTime);
-        return space;
+  private static Space space(TestNamespace ns, String name, String sleepTime) {
+    Space space = PodApps.readyAfterListening(TestSpaces.gradio(ns.name(), name, null));
+    space.getSpec().setSleepTime(sleepTime);
+    return space;
+  }
+
+  private static String host(TestNamespace ns, String name) {
+    return SpaceHosts.label(ns.name(), name) + ".spaces.localhost";
+  }
+
+  private HttpRequest.Builder request(TestNamespace ns, String name, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+        .header("Host", host(ns, name))
+        .timeout(Duration.ofSeconds(60));
+  }
+
+  private HttpResponse<String> get(TestNamespace ns, String name, String path) throws Exception {
+    return HTTP.send(request(ns, name, path).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * A Space that never sleeps, RUNNING and served: the gateway's informers have seen its Ready pod.
+   */
+  private void startServed(KubernetesClient client, TestNamespace ns, String name) {
+    client.resource(space(ns, name, "never")).create();
+    awaitStage(client, ns, name, "RUNNING");
+    await().atMost(WAIT).until(() -> get(ns, name, "/").statusCode() == 200);
+  }
+
+  @Test
+  void requestToARunningSpaceReachesTheAppWithForwardedHeaders(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    try (PodApps apps = new PodApps(client, ns.name())) {
+      startServed(client, ns, "hello");
+
+      HttpResponse<String> response =
+          HTTP.send(
+              request(ns, "hello", "/config?x=1")
+                  .header("X-Forwarded-Proto", "https")
+                  .POST(HttpRequest.BodyPublishers.ofString("payload"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      JsonObject echo = new JsonObject(response.body());
+      assertThat(echo.getString("path")).isEqualTo("/config");
+      assertThat(echo.getString("body")).isEqualTo("payload");
+      JsonObject headers = echo.getJsonObject("headers");
+      assertThat(headers.getString("x-forwarded-host")).isEqualTo(host(ns, "hello"));
+      assertThat(headers.getString("x-forwarded-proto")).isEqualTo("https");
+      assertThat(headers.getString("x-forwarded-for")).isEqualTo("127.0.0.1");
     }
+  }
 
-    private static String host(TestNamespace ns, String name) {
-        return SpaceHosts.label(ns.name(), name) + ".spaces.localhost";
+  @Test
+  void unknownHostGetsA404PageNamingNoInternals() throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/"))
+                .header("Host", "nobody-nothing.spaces.localhost")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.body())
+        .contains("No Space here")
+        .doesNotContain("127.65")
+        .doesNotContain("namespace");
+  }
+
+  @Test
+  void serverSentEventsArriveOneByOne(KubernetesClient client, TestNamespace ns) throws Exception {
+    try (PodApps apps = new PodApps(client, ns.name())) {
+      startServed(client, ns, "stream");
+
+      HttpResponse<java.util.stream.Stream<String>> response =
+          HTTP.send(
+              request(ns, "stream", "/sse").GET().build(), HttpResponse.BodyHandlers.ofLines());
+      List<Long> arrivals = new ArrayList<>();
+      long start = System.nanoTime();
+      response
+          .body()
+          .filter(line -> line.startsWith("data:"))
+          .forEach(line -> arrivals.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+      assertThat(response.headers().firstValue("Content-Encoding")).isEmpty();
+      assertThat(arrivals).hasSize(PodApps.SSE_EVENTS);
+      // Unbuffered: each event arrives about when it was sent, not all together at the end.
+      for (int i = 1; i < arrivals.size(); i++) {
+        assertThat(arrivals.get(i) - arrivals.get(i - 1))
+            .as("gap before event %d", i)
+            .isGreaterThan(PodApps.SSE_INTERVAL_MS / 2);
+      }
     }
+  }
 
-    private HttpRequest.Builder request(TestNamespace ns, String name, String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
-                .header("Host", host(ns, name)).timeout(Duration.ofSeconds(60));
+  @Test
+  void webSocketEchoes(KubernetesClient client, TestNamespace ns) throws Exception {
+    try (PodApps apps = new PodApps(client, ns.name())) {
+      startServed(client, ns, "socket");
+
+      Vertx vertx = Vertx.vertx();
+      try {
+        CompletableFuture<String> echoed = new CompletableFuture<>();
+        vertx
+            .createHttpClient()
+            .webSocket(
+                new WebSocketConnectOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(gateway.port())
+                    .setURI("/ws")
+                    .addHeader("Host", host(ns, "socket")))
+            .onFailure(echoed::completeExceptionally)
+            .onSuccess(
+                ws -> {
+                  ws.textMessageHandler(echoed::complete);
+                  ws.writeTextMessage("hello through the gateway");
+                });
+        assertThat(echoed.get(10, TimeUnit.SECONDS)).isEqualTo("hello through the gateway");
+      } finally {
+        vertx.close();
+      }
     }
+  }
 
-    private HttpResponse<String> get(TestNamespace ns, String name, String path) throws Exception {
-        return HTTP.send(request(ns, name, path).GET().build(), HttpResponse.BodyHandlers.ofString());
+  @Test
+  void sleepingSpaceIsWokenByARequestThatThenGets200(KubernetesClient client, TestNamespace ns)
+      throws Exception {
+    try (PodApps apps = new PodApps(client, ns.name())) {
+      client.resource(space(ns, "dozer", "3s")).create();
+      awaitStage(client, ns, "dozer", "RUNNING");
+      awaitAsleep(client, ns, "dozer");
+
+      // A POST: its body must survive being held while the Space wakes.
+      HttpResponse<String> response =
+          HTTP.send(
+              request(ns, "dozer", "/after-sleep")
+                  .POST(HttpRequest.BodyPublishers.ofString("held, not lost"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(new JsonObject(response.body()).getString("path")).isEqualTo("/after-sleep");
+      assertThat(new JsonObject(response.body()).getString("body")).isEqualTo("held, not lost");
+      Space woken = client.resources(Space.class).inNamespace(ns.name()).withName("dozer").get();
+      assertThat(woken.getStatus().getWakeRequestedAt()).isNotNull();
     }
+  }
 
+  @Test
+  void twoHundredConcurrentRequestsDuringAWakeAllGet200(KubernetesClient client, TestNamespace ns)
+      throws Exception {
+    try (PodApps apps = new PodApps(client, ns.name())) {
+      client.resource(space(ns, "crowd", "3s")).create();
+      awaitAsleep(client, ns, "crowd");
 
-    /** A Space that never sleeps, RUNNING and served: the gateway's informers have seen its Ready pod. */
-    private void startServed(KubernetesClient client, TestNamespace ns, String name) {
-        client.resource(space(ns, name, "never")).create();
-        awaitStage(client, ns, name, "RUNNING");
-        await().atMost(WAIT).until(() -> get(ns, name, "/").statusCode() == 200);
+      List<CompletableFuture<HttpResponse<String>>> responses =
+          IntStream.range(0, 200)
+              .mapToObj(
+                  i ->
+                      HTTP.sendAsync(
+                          request(ns, "crowd", "/r/" + i).GET().build(),
+                          HttpResponse.BodyHandlers.ofString()))
+              .toList();
+      CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new))
+          .get(90, TimeUnit.SECONDS);
+
+      assertThat(responses).allSatisfy(r -> assertThat(r.join().statusCode()).isEqualTo(200));
+      assertThat(
+              responses.stream()
+                  .map(r -> new JsonObject(r.join().body()).getString("path"))
+                  .distinct()
+                  .count())
+          .isEqualTo(200);
     }
+  }
 
-    @Test
-    void requestToARunningSpaceReachesTheAppWithForwardedHeaders(KubernetesClient client, TestNamespace ns) throws Exception {
-        try (PodApps apps = new PodApps(client, ns.name())) {
-            startServed(client, ns, "hello");
+  @Test
+  void pausedSpaceIsNotWokenAndSaysSo(KubernetesClient client, TestNamespace ns) throws Exception {
+    Space paused = space(ns, "held", "never");
+    paused.getSpec().setPaused(true);
+    client.resource(paused).create();
+    awaitStage(client, ns, "held", "PAUSED");
 
-            HttpResponse<String> response = HTTP.send(request(ns, "hello", "/config?x=1").header("X-Forwarded-Proto", "https")
-                    .POST(HttpRequest.BodyPublishers.ofString("payload")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> api = get(ns, "held", "/");
+    HttpResponse<String> page =
+        HTTP.send(
+            request(ns, "held", "/").header("Accept", "text/html").GET().build(),
+            HttpResponse.BodyHandlers.ofString());
 
-            assertThat(response.statusCode()).isEqualTo(200);
-            JsonObject echo = new JsonObject(response.body());
-            assertThat(echo.getString("path")).isEqualTo("/config");
-            assertThat(echo.getString("body")).isEqualTo("payload");
-            JsonObject headers = echo.getJsonObject("headers");
-            assertThat(headers.getString("x-forwarded-host")).isEqualTo(host(ns, "hello"));
-            assertThat(headers.getString("x-forwarded-proto")).isEqualTo("https");
-            assertThat(headers.getString("x-forwarded-for")).isEqualTo("127.0.0.1");
-        }
-    }
+    assertThat(api.statusCode()).isEqualTo(503);
+    assertThat(api.headers().firstValue("Retry-After")).isPresent();
+    assertThat(page.statusCode()).isEqualTo(503);
+    assertThat(page.body()).contains("held is paused");
+    Space after = client.resources(Space.class).inNamespace(ns.name()).withName("held").get();
+    assertThat(after.getStatus().getWakeRequestedAt()).isNull();
+    assertThat(client.pods().inNamespace(ns.name()).list().getItems()).isEmpty();
+  }
 
-    @Test
-    void unknownHostGetsA404PageNamingNoInternals() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/"))
-                .header("Host", "nobody-nothing.spaces.localhost").build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(response.body()).contains("No Space here").doesNotContain("127.65").doesNotContain("namespace");
-    }
+  @Test
+  void healthChecksAndCrawlersNeitherWakeNorCount(KubernetesClient client, TestNamespace ns)
+      throws Exception {
+    client.resource(space(ns, "quiet", "3s")).create();
+    awaitAsleep(client, ns, "quiet");
 
-    @Test
-    void serverSentEventsArriveOneByOne(KubernetesClient client, TestNamespace ns) throws Exception {
-        try (PodApps apps = new PodApps(client, ns.name())) {
-            startServed(client, ns, "stream");
+    HttpResponse<String> health = get(ns, "quiet", "/health");
+    HttpResponse<String> crawler =
+        HTTP.send(
+            request(ns, "quiet", "/").header("User-Agent", "Googlebot/2.1").GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> head =
+        HTTP.send(
+            request(ns, "quiet", "/").method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString());
 
-            HttpResponse<java.util.stream.Stream<String>> response = HTTP.send(request(ns, "stream", "/sse").GET().build(),
-                    HttpResponse.BodyHandlers.ofLines());
-            List<Long> arrivals = new ArrayList<>();
-            long start = System.nanoTime();
-            response.body().filter(line -> line.startsWith("data:"))
-                    .forEach(line -> arrivals.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
-
-            assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
-            assertThat(response.headers().firstValue("Content-Encoding")).isEmpty();
-            assertThat(arrivals).hasSize(PodApps.SSE_EVENTS);
-            // Unbuffered: each event arrives about when it was sent, not all together at the end.
-            for (int i = 1; i < arrivals.size(); i++) {
-                assertThat(arrivals.get(i) - arrivals.get(i - 1)).as("gap before event %d", i)
-                        .isGreaterThan(PodApps.SSE_INTERVAL_MS / 2);
-            }
-        }
-    }
-
-    @Test
-    void webSocketEchoes(KubernetesClient client, TestNamespace ns) throws Exception {
-        try (PodApps apps = new PodApps(client, ns.name())) {
-            startServed(client, ns, "socket");
-
-            Vertx vertx = Vertx.vertx();
-            try {
-                CompletableFuture<String> echoed = new CompletableFuture<>();
-                vertx.createHttpClient().webSocket(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gateway.port())
-                                .setURI("/ws").addHeader("Host", host(ns, "socket")))
-                        .onFailure(echoed::completeExceptionally)
-                        .onSuccess(ws -> {
-                            ws.textMessageHandler(echoed::complete);
-                            ws.writeTextMessage("hello through the gateway");
-                        });
-                assertThat(echoed.get(10, TimeUnit.SECONDS)).isEqualTo("hello through the gateway");
-            } finally {
-                vertx.close();
-            }
-        }
-    }
-
-    @Test
-    void sleepingSpaceIsWokenByARequestThatThenGets200(KubernetesClient client, TestNamespace ns) throws Exception {
-        try (PodApps apps = new PodApps(client, ns.name())) {
-            client.resource(space(ns, "dozer", "3s")).create();
-            awaitStage(client, ns, "dozer", "RUNNING");
-            awaitAsleep(client, ns, "dozer");
-
-            // A POST: its body must survive being held while the Space wakes.
-            HttpResponse<String> response = HTTP.send(request(ns, "dozer", "/after-sleep")
-                    .POST(HttpRequest.BodyPublishers.ofString("held, not lost")).build(), HttpResponse.BodyHandlers.ofString());
-
-            assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(new JsonObject(response.body()).getString("path")).isEqualTo("/after-sleep");
-            assertThat(new JsonObject(response.body()).getString("body")).isEqualTo("held, not lost");
-            Space woken = client.resources(Space.class).inNamespace(ns.name()).withName("dozer").get();
-            assertThat(woken.getStatus().getWakeRequestedAt()).isNotNull();
-        }
-    }
-
-    @Test
-    void twoHundredConcurrentRequestsDuringAWakeAllGet200(KubernetesClient client, TestNamespace ns) throws Exception {
-        try (PodApps apps = new PodApps(client, ns.name())) {
-            client.resource(space(ns, "crowd", "3s")).create();
-            awaitAsleep(client, ns, "crowd");
-
-            List<CompletableFuture<HttpResponse<String>>> responses = IntStream.range(0, 200)
-                    .mapToObj(i -> HTTP.sendAsync(request(ns, "crowd", "/r/" + i).GET().build(), HttpResponse.BodyHandlers.ofString()))
-                    .toList();
-            CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
-
-            assertThat(responses).allSatisfy(r -> assertThat(r.join().statusCode()).isEqualTo(200));
-            assertThat(responses.stream().map(r -> new JsonObject(r.join().body()).getString("path")).distinct().count())
-                    .isEqualTo(200);
-        }
-    }
-
-    @Test
-    void pausedSpaceIsNotWokenAndSaysSo(KubernetesClient client, TestNamespace ns) throws Exception {
-        Space paused = space(ns, "held", "never");
-        paused.getSpec().setPaused(true);
-        client.resource(paused).create();
-        awaitStage(client, ns, "held", "PAUSED");
-
-        HttpResponse<String> api = get(ns, "held", "/");
-        HttpResponse<String> page = HTTP.send(request(ns, "held", "/").header("Accept", "text/html").GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-
-        assertThat(api.statusCode()).isEqualTo(503);
-        assertThat(api.headers().firstValue("Retry-After")).isPresent();
-        assertThat(page.statusCode()).isEqualTo(503);
-        assertThat(page.body()).contains("held is paused");
-        Space after = client.resources(Space.class).inNamespace(ns.name()).withName("held").get();
-        assertThat(after.getStatus().getWakeRequestedAt()).isNull();
-        assertThat(client.pods().inNamespace(ns.name()).list().getItems()).isEmpty();
-    }
-
-    @Test
-    void healthChecksAndCrawlersNeitherWakeNorCount(KubernetesClient client, TestNamespace ns) throws Exception {
-        client.resource(space(ns, "quiet", "3s")).create();
-        awaitAsleep(client, ns, "quiet");
-
-        HttpResponse<String> health = get(ns, "quiet", "/health");
-        HttpResponse<String> crawler = HTTP.send(request(ns, "quiet", "/").header("User-Agent", "Googlebot/2.1").GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> head = HTTP.send(request(ns, "quiet", "/").method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-
-        assertThat(List.of(health.statusCode(), crawler.statusCode(), head.statusCode())).containsOnly(503);
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> {
-            Space s = client.resources(Space.class).inNamespace(ns.name()).withName("quiet").get();
-            return "SLEEPING".equals(s.getStatus().getStage()) && s.getStatus().getWakeRequestedAt() == null
-                    && s.getStatus().getLastActivityTime() == null;
-        });
-    }
-
-    @Test
-    void visitsAreRecordedAsLastActivityTime(KubernetesClient client, TestNamespace ns) throws Exception {
-        try (PodApps apps = new PodApps(client, ns.name())) {
-            startServed(client, ns, "busy");
-            java.time.Instant before = java.time.Instant.now();
-
-            get(ns, "busy", "/visit");
-
-            Space visited = await().atMost(WAIT).until(() -> client.resources(Space.class).inNamespace(ns.name()).withName("busy").get(),
-                    s -> s.getStatus().getLastActivityTime() != null
-                            && !java.time.Instant.parse(s.getStatus().getLastActivityTime()).isBefore(before.minusSeconds(1)));
-            assertThat(visited.getMetadata().getManagedFields()).anySatisfy(m -> {
-                assertThat(m.getManager()).isEqualTo("spaceport-gateway");
-                assertThat(m.getFieldsV1().getAdditionalProperties().toString()).contains("lastActivityTime");
+    assertThat(List.of(health.statusCode(), crawler.statusCode(), head.statusCode()))
+        .containsOnly(503);
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              Space s =
+                  client.resources(Space.class).inNamespace(ns.name()).withName("quiet").get();
+              return "SLEEPING".equals(s.getStatus().getStage())
+                  && s.getStatus().getWakeRequestedAt() == null
+                  && s.getStatus().getLastActivityTime() == null;
             });
-        }
+  }
+
+  @Test
+  void visitsAreRecordedAsLastActivityTime(KubernetesClient client, TestNamespace ns)
+      throws Exception {
+    try (PodApps apps = new PodApps(client, ns.name())) {
+      startServed(client, ns, "busy");
+      java.time.Instant before = java.time.Instant.now();
+
+      get(ns, "busy", "/visit");
+
+      Space visited =
+          await()
+              .atMost(WAIT)
+              .until(
+                  () -> client.resources(Space.class).inNamespace(ns.name()).withName("busy").get(),
+                  s ->
+                      s.getStatus().getLastActivityTime() != null
+                          && !java.time.Instant.parse(s.getStatus().getLastActivityTime())
+                              .isBefore(before.minusSeconds(1)));
+      assertThat(visited.getMetadata().getManagedFields())
+          .anySatisfy(
+              m -> {
+                assertThat(m.getManager()).isEqualTo("spaceport-gateway");
+                assertThat(m.getFieldsV1().getAdditionalProperties().toString())
+                    .contains("lastActivityTime");
+              });
     }
+  }
 
-    @Test
-    void browserAskingForASleepingSpaceGetsTheWakingPage(KubernetesClient client, TestNamespace ns) throws Exception {
-        client.resource(space(ns, "napper", "3s")).create();
-        awaitAsleep(client, ns, "napper");
+  @Test
+  void browserAskingForASleepingSpaceGetsTheWakingPage(KubernetesClient client, TestNamespace ns)
+      throws Exception {
+    client.resource(space(ns, "napper", "3s")).create();
+    awaitAsleep(client, ns, "napper");
 
-        HttpResponse<String> page = HTTP.send(request(ns, "napper", "/").header("Accept", "text/html,application/xhtml+xml")
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> page =
+        HTTP.send(
+            request(ns, "napper", "/")
+                .header("Accept", "text/html,application/xhtml+xml")
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
-        assertThat(page.statusCode()).isEqualTo(503);
-        assertThat(page.body()).contains("napper is waking up").contains(GatewayPages.STATUS_PATH);
-        // The page's request woke the Space; the status endpoint it polls follows the real stage.
-        awaitStage(client, ns, "napper", "RUNNING");
-        await().atMost(WAIT).until(() -> new JsonObject(get(ns, "napper", GatewayPages.STATUS_PATH).body()).getBoolean("ready"));
+    assertThat(page.statusCode()).isEqualTo(503);
+    assertThat(page.body()).contains("napper is waking up").contains(GatewayPages.STATUS_PATH);
+    // The page's request woke the Space; the status endpoint it polls follows the real stage.
+    awaitStage(client, ns, "napper", "RUNNING");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                new JsonObject(get(ns, "napper", GatewayPages.STATUS_PATH).body())
+                    .getBoolean("ready"));
+  }
+
+  @Test
+  void headlessChromiumGetsTheWakingPageAndEndsOnTheAppsPage(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    try (PodApps apps = new PodApps(client, ns.name())) {
+      // A custom domain, also served by the gateway (spec.domains), visited by the browser.
+      String domain = ns.suffix() + "-browsed.spaces.localhost";
+      Space browsed = space(ns, "browsed", "3s");
+      browsed.getSpec().setDomains(List.of(domain));
+      client.resource(browsed).create();
+      awaitAsleep(client, ns, "browsed");
+
+      // Chromium resolves *.localhost to loopback itself; the waking page polls and reloads.
+      String url = "http://" + domain + ":" + gateway.port() + "/from-a-browser";
+      String dom = Chromium.dumpDom(url, Duration.ofSeconds(15));
+
+      assertThat(dom).contains("\"path\":\"/from-a-browser\"");
+      double wakingPages =
+          meters
+              .find("spaceport.gateway.requests")
+              .tags("space", ns.name() + "/browsed", "code", "503")
+              .timers()
+              .stream()
+              .mapToDouble(t -> t.count())
+              .sum();
+      assertThat(wakingPages).as("waking pages served to the browser").isPositive();
+      assertThat(
+              client
+                  .resources(Space.class)
+                  .inNamespace(ns.name())
+                  .withName("browsed")
+                  .get()
+                  .getStatus()
+                  .getWakeRequestedAt())
+          .isNotNull();
     }
-
-    @Test
-    void headlessChromiumGetsTheWakingPageAndEndsOnTheAppsPage(KubernetesClient client, TestNamespace ns) throws Exception {
-        try (PodApps apps = new PodApps(client, ns.name())) {
-            // A custom domain, also served by the gateway (spec.domains), visited by the browser.
-            String domain = ns.suffix() + "-browsed.spaces.localhost";
-            Space browsed = space(ns, "browsed", "3s");
-            browsed.getSpec().setDomains(List.of(domain));
-            client.resource(browsed).create();
-            awaitAsleep(client, ns, "browsed");
-
-            // Chromium resolves *.localhost to loopback itself; the waking page polls and reloads.
-            String url = "http://" + domain + ":" + gateway.port() + "/from-a-browser";
-            String dom = Chromium.dumpDom(url, Duration.ofSeconds(15));
-
-            assertThat(dom).contains("\"path\":\"/from-a-browser\"");
-            double wakingPages = meters.find("spaceport.gateway.requests").tags("space", ns.name() + "/browsed", "code", "503")
-                    .timers().stream().mapToDouble(t -> t.count()).sum();
-            assertThat(wakingPages).as("waking pages served to the browser").isPositive();
-            assertThat(client.resources(Space.class).inNamespace(ns.name()).withName("browsed").get().getStatus()
-                    .getWakeRequestedAt()).isNotNull();
-        }
-    }
+  }
 }

@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spaceport.api.Space;
 import dev.spaceport.rules.SpaceHosts;
-import dev.spaceport.testing.TestSpaces;
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.PodApps;
 import dev.spaceport.testing.SpaceWaits;
 import dev.spaceport.testing.TestCluster;
 import dev.spaceport.testing.TestNamespace;
+import dev.spaceport.testing.TestSpaces;
 import dev.spaceport.testing.Tools;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -40,150 +40,242 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The operator and the gateway run with nothing but the chart's ServiceAccounts, RBAC and
  * configuration: each is the built application (target/quarkus-app) in a process of its own, with a
- * kubeconfig holding its ServiceAccount's token ({@code kubectl create token}) and the chart's rendered
- * application.properties. A Space is reconciled, served, put to sleep and woken, and neither process
- * logs a Forbidden answer. Only the listeners are moved to loopback, and the gateway's addresses are
- * TEST-NET ones (the apiserver refuses loopback in EndpointSlices).
+ * kubeconfig holding its ServiceAccount's token ({@code kubectl create token}) and the chart's
+ * rendered application.properties. A Space is reconciled, served, put to sleep and woken, and
+ * neither process logs a Forbidden answer. Only the listeners are moved to loopback, and the
+ * gateway's addresses are TEST-NET ones (the apiserver refuses loopback in EndpointSlices).
  */
 @ExtendWith(ClusterExtension.class)
 class ChartServiceAccountsIT {
 
-    private static final Path REPO = TestCluster.repoRoot();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    /** What the chart's RBAC is made of, and its configuration; the workloads themselves cannot run here. */
-    private static final Set<String> APPLIED = Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role",
-            "RoleBinding", "ConfigMap");
+  private static final Path REPO = TestCluster.repoRoot();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
-    @Test
-    void operatorAndGatewayServeSleepAndWakeASpaceUnderTheChartsServiceAccounts(KubernetesClient client, TestNamespace ns)
-            throws Exception {
-        TestCluster.get().installCrds();
-        TestCluster.get().installFlavors();
-        String release = "spaceport-sa" + ThreadLocalRandom.current().nextInt(1000, 10000);
-        String releaseNs = release;
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(releaseNs).endMetadata().build())
-                .create();
-        Path work = Files.createTempDirectory("spaceport-chart-sa-");
-        List<Process> processes = new ArrayList<>();
-        List<GenericKubernetesResource> clusterScoped = new ArrayList<>();
-        try {
-            // The test world's readiness delay (below) reaches pods through the chart's own setting.
-            List<GenericKubernetesResource> rendered = HelmChartIT.render(release, releaseNs,
-                            "--set", "config.podAnnotationsFromSpace={pod-ready.stage.kwok.x-k8s.io/delay}").stream()
-                    .filter(o -> APPLIED.contains(o.getKind())).toList();
-            assertThat(rendered).extracting(GenericKubernetesResource::getKind).contains("ServiceAccount", "ClusterRole", "Role");
-            for (GenericKubernetesResource object : rendered) {
-                client.resource(object).serverSideApply();
-                if (object.getMetadata().getNamespace() == null && !object.getKind().equals("ServiceAccount")
-                        && !object.getKind().equals("ConfigMap")) {
-                    clusterScoped.add(object);
-                }
-            }
-            ConfigMap config = client.configMaps().inNamespace(releaseNs).withName(release + "-config").get();
-            Path properties = work.resolve("application.properties");
-            Files.writeString(properties, config.getData().get("application.properties"));
+  /**
+   * What the chart's RBAC is made of, and its configuration; the workloads themselves cannot run
+   * here.
+   */
+  private static final Set<String> APPLIED =
+      Set.of(
+          "ServiceAccount",
+          "ClusterRole",
+          "ClusterRoleBinding",
+          "Role",
+          "RoleBinding",
+          "ConfigMap");
 
-            int gatewayPort = freePort();
-            Path operatorLog = work.resolve("operator.log");
-            Path gatewayLog = work.resolve("gateway.log");
-            int operatorManagement = freePort();
-            processes.add(start("operator", kubeconfig(work, releaseNs, release + "-operator"), properties, operatorLog,
-                    List.of("-Dspaceport.gateway.endpoints=192.0.2.10", "-Dquarkus.http.port=" + operatorManagement)));
-            int gatewayManagement = freePort();
-            processes.add(start("gateway", kubeconfig(work, releaseNs, release + "-gateway"), properties, gatewayLog,
-                    List.of("-Dspaceport.gateway.host=127.0.0.1", "-Dspaceport.gateway.port=" + gatewayPort,
-                            "-Dquarkus.http.port=" + gatewayManagement, "-Dspaceport.gateway.activity-flush-interval=1s")));
-
-            // The chart's probes: traffic only once each role's process is Ready, as Kubernetes would send
-            // it (quarkus-operator-sdk's own readiness check once kept every gateway pod unready).
-            for (int management : List.of(operatorManagement, gatewayManagement)) {
-                await("ready on :" + management).atMost(WAIT).ignoreExceptions()
-                        .until(() -> health(management, "ready") == 200);
-                assertThat(health(management, "live")).isEqualTo(200);
-            }
-
-            try (PodApps apps = new PodApps(client, ns.name())) {
-                client.resource(space(ns, "hello")).create();
-                SpaceWaits.awaitStage(client, ns, "hello", "RUNNING");
-                await("the gateway serves the Space").atMost(WAIT)
-                        .until(() -> get(gatewayPort, ns, "hello").statusCode() == 200);
-
-                // The chart turns on the per-Space NetworkPolicy and leader election: both done under its RBAC.
-                NetworkPolicy policy = client.network().v1().networkPolicies().inNamespace(ns.name()).withName("hello").get();
-                assertThat(policy).isNotNull();
-                assertThat(policy.getSpec().getIngress().get(0).getFrom().get(0).getNamespaceSelector().getMatchLabels())
-                        .containsEntry("kubernetes.io/metadata.name", releaseNs);
-                Lease lease = client.leases().inNamespace(releaseNs).withName(release + "-operator").get();
-                assertThat(lease).isNotNull();
-                assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
-
-                // Sleep (the operator) and wake (the gateway asks; the operator starts the pod again).
-                SpaceWaits.editSpace(client, ns, "hello", s -> {
-                    s.getSpec().setSleepTime("3s");
-                    return s;
-                });
-                SpaceWaits.awaitAsleep(client, ns, "hello");
-
-                HttpResponse<String> woken = get(gatewayPort, ns, "hello");
-
-                assertThat(woken.statusCode()).isEqualTo(200);
-                await("lastWake recorded").atMost(WAIT).until(() -> SpaceWaits.space(client, ns, "hello").getStatus()
-                        .getLastWake() != null);
-            }
-            for (Path log : List.of(operatorLog, gatewayLog)) {
-                // An RBAC denial names the ServiceAccount; other 403s (a namespace of another test being
-                // deleted: NamespaceTerminating) are not this test's business.
-                assertThat(Files.readString(log)).as(log.getFileName().toString())
-                        .doesNotContain("forbidden: User \"system:serviceaccount:").contains("Installed features");
-            }
-            // SIGTERM, as a pod's stop: both exit (with leader election, JOSDK's own exit on losing the
-            // Lease once deadlocked the operator's shutdown).
-            for (Process process : processes) {
-                process.destroy();
-                assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exits on SIGTERM").isTrue();
-            }
-        } finally {
-            for (Process process : processes) {
-                process.destroy();
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            }
-            clusterScoped.forEach(o -> client.resource(o).delete());
-            client.namespaces().withName(releaseNs).delete();
-            // The kubeconfigs hold the ServiceAccounts' tokens.
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+  @Test
+  void operatorAndGatewayServeSleepAndWakeASpaceUnderTheChartsServiceAccounts(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    TestCluster.get().installCrds();
+    TestCluster.get().installFlavors();
+    String release = "spaceport-sa" + ThreadLocalRandom.current().nextInt(1000, 10000);
+    String releaseNs = release;
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(releaseNs).endMetadata().build())
+        .create();
+    Path work = Files.createTempDirectory("spaceport-chart-sa-");
+    List<Process> processes = new ArrayList<>();
+    List<GenericKubernetesResource> clusterScoped = new ArrayList<>();
+    try {
+      // The test world's readiness delay (below) reaches pods through the chart's own setting.
+      List<GenericKubernetesResource> rendered =
+          HelmChartIT.render(
+                  release,
+                  releaseNs,
+                  "--set",
+                  "config.podAnnotationsFromSpace={pod-ready.stage.kwok.x-k8s.io/delay}")
+              .stream()
+              .filter(o -> APPLIED.contains(o.getKind()))
+              .toList();
+      assertThat(rendered)
+          .extracting(GenericKubernetesResource::getKind)
+          .contains("ServiceAccount", "ClusterRole", "Role");
+      for (GenericKubernetesResource object : rendered) {
+        client.resource(object).serverSideApply();
+        if (object.getMetadata().getNamespace() == null
+            && !object.getKind().equals("ServiceAccount")
+            && !object.getKind().equals("ConfigMap")) {
+          clusterScoped.add(object);
         }
-    }
+      }
+      ConfigMap config =
+          client.configMaps().inNamespace(releaseNs).withName(release + "-config").get();
+      Path properties = work.resolve("application.properties");
+      Files.writeString(properties, config.getData().get("application.properties"));
 
-    private static Space space(TestNamespace ns, String name) {
-        Space space = PodApps.readyAfterListening(TestSpaces.gradio(ns.name(), name, null));
-        space.getSpec().setSleepTime("never");
-        return space;
-    }
+      int gatewayPort = freePort();
+      Path operatorLog = work.resolve("operator.log");
+      Path gatewayLog = work.resolve("gateway.log");
+      int operatorManagement = freePort();
+      processes.add(
+          start(
+              "operator",
+              kubeconfig(work, releaseNs, release + "-operator"),
+              properties,
+              operatorLog,
+              List.of(
+                  "-Dspaceport.gateway.endpoints=192.0.2.10",
+                  "-Dquarkus.http.port=" + operatorManagement)));
+      int gatewayManagement = freePort();
+      processes.add(
+          start(
+              "gateway",
+              kubeconfig(work, releaseNs, release + "-gateway"),
+              properties,
+              gatewayLog,
+              List.of(
+                  "-Dspaceport.gateway.host=127.0.0.1",
+                  "-Dspaceport.gateway.port=" + gatewayPort,
+                  "-Dquarkus.http.port=" + gatewayManagement,
+                  "-Dspaceport.gateway.activity-flush-interval=1s")));
 
-    private static HttpResponse<String> get(int port, TestNamespace ns, String name) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                .header("Host", SpaceHosts.label(ns.name(), name) + ".spaces.localhost").timeout(Duration.ofSeconds(60)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
+      // The chart's probes: traffic only once each role's process is Ready, as Kubernetes would
+      // send
+      // it (quarkus-operator-sdk's own readiness check once kept every gateway pod unready).
+      for (int management : List.of(operatorManagement, gatewayManagement)) {
+        await("ready on :" + management)
+            .atMost(WAIT)
+            .ignoreExceptions()
+            .until(() -> health(management, "ready") == 200);
+        assertThat(health(management, "live")).isEqualTo(200);
+      }
 
-    private static int health(int port, String probe) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/" + probe))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
+      try (PodApps apps = new PodApps(client, ns.name())) {
+        client.resource(space(ns, "hello")).create();
+        SpaceWaits.awaitStage(client, ns, "hello", "RUNNING");
+        await("the gateway serves the Space")
+            .atMost(WAIT)
+            .until(() -> get(gatewayPort, ns, "hello").statusCode() == 200);
 
-    /** A kubeconfig that is the ServiceAccount and nothing more: the cluster's address and CA, and a token. */
-    private static Path kubeconfig(Path work, String namespace, String serviceAccount) throws IOException {
-        String token = Tools.kubectl(null, "create", "token", serviceAccount, "-n", namespace, "--duration=1h").ok().trim();
-        String server = Tools.kubectl(null, "config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}").ok();
-        String ca = Tools.kubectl(null, "config", "view", "--minify", "--raw",
-                "-o", "jsonpath={.clusters[0].cluster.certificate-authority}").ok();
-        Path file = work.resolve(serviceAccount + ".kubeconfig");
-        Files.writeString(file, """
+        // The chart turns on the per-Space NetworkPolicy and leader election: both done under its
+        // RBAC.
+        NetworkPolicy policy =
+            client.network().v1().networkPolicies().inNamespace(ns.name()).withName("hello").get();
+        assertThat(policy).isNotNull();
+        assertThat(
+                policy
+                    .getSpec()
+                    .getIngress()
+                    .get(0)
+                    .getFrom()
+                    .get(0)
+                    .getNamespaceSelector()
+                    .getMatchLabels())
+            .containsEntry("kubernetes.io/metadata.name", releaseNs);
+        Lease lease = client.leases().inNamespace(releaseNs).withName(release + "-operator").get();
+        assertThat(lease).isNotNull();
+        assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
+
+        // Sleep (the operator) and wake (the gateway asks; the operator starts the pod again).
+        SpaceWaits.editSpace(
+            client,
+            ns,
+            "hello",
+            s -> {
+              s.getSpec().setSleepTime("3s");
+              return s;
+            });
+        SpaceWaits.awaitAsleep(client, ns, "hello");
+
+        HttpResponse<String> woken = get(gatewayPort, ns, "hello");
+
+        assertThat(woken.statusCode()).isEqualTo(200);
+        await("lastWake recorded")
+            .atMost(WAIT)
+            .until(() -> SpaceWaits.space(client, ns, "hello").getStatus().getLastWake() != null);
+      }
+      for (Path log : List.of(operatorLog, gatewayLog)) {
+        // An RBAC denial names the ServiceAccount; other 403s (a namespace of another test being
+        // deleted: NamespaceTerminating) are not this test's business.
+        assertThat(Files.readString(log))
+            .as(log.getFileName().toString())
+            .doesNotContain("forbidden: User \"system:serviceaccount:")
+            .contains("Installed features");
+      }
+      // SIGTERM, as a pod's stop: both exit (with leader election, JOSDK's own exit on losing the
+      // Lease once deadlocked the operator's shutdown).
+      for (Process process : processes) {
+        process.destroy();
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exits on SIGTERM").isTrue();
+      }
+    } finally {
+      for (Process process : processes) {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      }
+      clusterScoped.forEach(o -> client.resource(o).delete());
+      client.namespaces().withName(releaseNs).delete();
+      // The kubeconfigs hold the ServiceAccounts' tokens.
+      try (var files = Files.walk(work)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  private static Space space(TestNamespace ns, String name) {
+    Space space = PodApps.readyAfterListening(TestSpaces.gradio(ns.name(), name, null));
+    space.getSpec().setSleepTime("never");
+    return space;
+  }
+
+  private static HttpResponse<String> get(int port, TestNamespace ns, String name)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+            .header("Host", SpaceHosts.label(ns.name(), name) + ".spaces.localhost")
+            .timeout(Duration.ofSeconds(60))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int health(int port, String probe) throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/" + probe))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  /**
+   * A kubeconfig that is the ServiceAccount and nothing more: the cluster's address and CA, and a
+   * token.
+   */
+  private static Path kubeconfig(Path work, String namespace, String serviceAccount)
+      throws IOException {
+    String token =
+        Tools.kubectl(null, "create", "token", serviceAccount, "-n", namespace, "--duration=1h")
+            .ok()
+            .trim();
+    String server =
+        Tools.kubectl(
+                null, "config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}")
+            .ok();
+    String ca =
+        Tools.kubectl(
+                null,
+                "config",
+                "view",
+                "--minify",
+                "--raw",
+                "-o",
+                "jsonpath={.clusters[0].cluster.certificate-authority}")
+            .ok();
+    Path file = work.resolve(serviceAccount + ".kubeconfig");
+    Files.writeString(
+        file,
+        """
                 apiVersion: v1
                 kind: Config
                 clusters:
@@ -196,28 +288,38 @@ class ChartServiceAccountsIT {
                 - name: sa
                   context: {cluster: local, user: %s, namespace: %s}
                 current-context: sa
-                """.formatted(server, ca, serviceAccount, token, serviceAccount, namespace));
-        return file;
-    }
+                """
+            .formatted(server, ca, serviceAccount, token, serviceAccount, namespace));
+    return file;
+  }
 
-    /** The built application in one role, as the chart's Deployment runs it (its env), listeners on loopback. */
-    private static Process start(String role, Path kubeconfig, Path properties, Path log, List<String> extra)
-            throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dquarkus.http.host=127.0.0.1"));
-        command.addAll(extra);
-        command.addAll(List.of("-jar", REPO.resolve("target/quarkus-app/quarkus-run.jar").toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("KUBECONFIG", kubeconfig.toString());
-        env.put("QUARKUS_CONFIG_LOCATIONS", properties.toString());
-        env.put("SPACEPORT_ROLES", role);
-        return builder.start();
-    }
+  /**
+   * The built application in one role, as the chart's Deployment runs it (its env), listeners on
+   * loopback.
+   */
+  private static Process start(
+      String role, Path kubeconfig, Path properties, Path log, List<String> extra)
+      throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-Dquarkus.http.host=127.0.0.1"));
+    command.addAll(extra);
+    command.addAll(List.of("-jar", REPO.resolve("target/quarkus-app/quarkus-run.jar").toString()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    Map<String, String> env = builder.environment();
+    env.put("KUBECONFIG", kubeconfig.toString());
+    env.put("QUARKUS_CONFIG_LOCATIONS", properties.toString());
+    env.put("SPACEPORT_ROLES", role);
+    return builder.start();
+  }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
     }
+  }
 }

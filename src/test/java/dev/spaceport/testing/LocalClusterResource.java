@@ -9,17 +9,17 @@ import java.util.Map;
  */
 public class LocalClusterResource implements QuarkusTestResourceLifecycleManager {
 
-    @Override
-    public Map<String, String> start() {
-        TestCluster cluster = TestCluster.get();
-        cluster.installCrds();
-        cluster.installFlavors();
-        // TestCluster has set the kubeconfig system property, which the operator's client reads.
-        return Map.of();
-    }
+  @Override
+  public Map<String, String> start() {
+    TestCluster cluster = TestCluster.get();
+    cluster.installCrds();
+    cluster.installFlavors();
+    // TestCluster has set the kubeconfig system property, which the operator's client reads.
+    return Map.of();
+  }
 
-    @Override
-    public void stop() {
-        // The cluster outlives the test class; TestCluster takes it down when the JVM exits.
-    }
+  @Override
+  public void stop() {
+    // The cluster outlives the test class; TestCluster takes it down when the JVM exits.
+  }
 }

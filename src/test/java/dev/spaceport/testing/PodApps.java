@@ -19,109 +19,141 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The test world's kubelet for apps: kwok runs no containers, so for every pod of a namespace this
- * starts a stand-in app at exactly the pod's IP (127.65.x.y) and container port as soon as the pod has
- * an IP (a real app starts before it is Ready), and stops it when the pod goes. The gateway then dials the pod as in production.
+ * starts a stand-in app at exactly the pod's IP (127.65.x.y) and container port as soon as the pod
+ * has an IP (a real app starts before it is Ready), and stops it when the pod goes. The gateway
+ * then dials the pod as in production.
  *
- * <p>The stand-in answers {@code /sse} with five events 300 ms apart, {@code /ws} as a WebSocket echo,
- * and anything else with JSON naming the pod, the path and the request headers it received.
+ * <p>The stand-in answers {@code /sse} with five events 300 ms apart, {@code /ws} as a WebSocket
+ * echo, and anything else with JSON naming the pod, the path and the request headers it received.
  */
 public final class PodApps implements AutoCloseable {
 
-    public static final int SSE_EVENTS = 5;
-    public static final long SSE_INTERVAL_MS = 300;
+  public static final int SSE_EVENTS = 5;
+  public static final long SSE_INTERVAL_MS = 300;
 
-    private final Vertx vertx = Vertx.vertx();
-    private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
-    private final SharedIndexInformer<Pod> informer;
+  private final Vertx vertx = Vertx.vertx();
+  private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
+  private final SharedIndexInformer<Pod> informer;
 
-    /**
-     * The Space, annotated so that kwok turns its pod Ready 1 s after the pod has an IP: the stand-in
-     * (started when the pod gets its IP) listens by then, as a readiness probe would ensure. Needs the
-     * annotation in spaceport.pod-annotations-from-space.
-     */
-    public static Space readyAfterListening(Space space) {
-        Map<String, String> annotations = new HashMap<>(Optional.ofNullable(space.getMetadata().getAnnotations()).orElse(Map.of()));
-        annotations.put("pod-ready.stage.kwok.x-k8s.io/delay", "1s");
-        space.getMetadata().setAnnotations(annotations);
-        return space;
-    }
+  /**
+   * The Space, annotated so that kwok turns its pod Ready 1 s after the pod has an IP: the stand-in
+   * (started when the pod gets its IP) listens by then, as a readiness probe would ensure. Needs
+   * the annotation in spaceport.pod-annotations-from-space.
+   */
+  public static Space readyAfterListening(Space space) {
+    Map<String, String> annotations =
+        new HashMap<>(Optional.ofNullable(space.getMetadata().getAnnotations()).orElse(Map.of()));
+    annotations.put("pod-ready.stage.kwok.x-k8s.io/delay", "1s");
+    space.getMetadata().setAnnotations(annotations);
+    return space;
+  }
 
-    public PodApps(KubernetesClient client, String namespace) {
-        informer = client.pods().inNamespace(namespace).inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                sync(pod);
-            }
+  public PodApps(KubernetesClient client, String namespace) {
+    informer =
+        client
+            .pods()
+            .inNamespace(namespace)
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Pod pod) {
+                    sync(pod);
+                  }
 
-            @Override
-            public void onUpdate(Pod old, Pod pod) {
-                sync(pod);
-            }
+                  @Override
+                  public void onUpdate(Pod old, Pod pod) {
+                    sync(pod);
+                  }
 
-            @Override
-            public void onDelete(Pod pod, boolean finalStateUnknown) {
-                stop(pod.getMetadata().getName());
-            }
-        });
-    }
-
-    private void sync(Pod pod) {
-        String name = pod.getMetadata().getName();
-        boolean running = pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
-                && pod.getStatus().getPodIP() != null
-                && ("Pending".equals(pod.getStatus().getPhase()) || "Running".equals(pod.getStatus().getPhase()));
-        if (!running) {
-            stop(name);
-            return;
-        }
-        if (servers.containsKey(name)) {
-            return;
-        }
-        int port = pod.getSpec().getContainers().get(0).getPorts().stream().map(ContainerPort::getContainerPort)
-                .findFirst().orElse(7860);
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(pod.getStatus().getPodIP()).setPort(port))
-                .webSocketHandler(ws -> ws.textMessageHandler(ws::writeTextMessage))
-                .requestHandler(request -> serve(name, request));
-        servers.put(name, server);
-        server.listen().toCompletionStage().toCompletableFuture().join();
-    }
-
-    private void serve(String pod, HttpServerRequest request) {
-        if ("/sse".equals(request.path())) {
-            request.response().setChunked(true).putHeader("Content-Type", "text/event-stream")
-                    .putHeader("Cache-Control", "no-cache");
-            for (int i = 0; i < SSE_EVENTS; i++) {
-                int event = i;
-                vertx.setTimer(1 + i * SSE_INTERVAL_MS, t -> {
-                    request.response().write("data: event " + event + "\n\n");
-                    if (event == SSE_EVENTS - 1) {
-                        request.response().end();
-                    }
+                  @Override
+                  public void onDelete(Pod pod, boolean finalStateUnknown) {
+                    stop(pod.getMetadata().getName());
+                  }
                 });
-            }
-            return;
-        }
-        request.body().onSuccess(body -> {
-            JsonObject headers = new JsonObject();
-            request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
-            request.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-                    .put("pod", pod).put("path", request.path()).put("method", request.method().name())
-                    .put("body", body.toString()).put("headers", headers).encode());
-        });
-    }
+  }
 
-    /** Waits until the port is free: the next pod may get the same IP. */
-    private void stop(String pod) {
-        HttpServer server = servers.remove(pod);
-        if (server != null) {
-            server.close().toCompletionStage().toCompletableFuture().join();
-        }
+  private void sync(Pod pod) {
+    String name = pod.getMetadata().getName();
+    boolean running =
+        pod.getMetadata().getDeletionTimestamp() == null
+            && pod.getStatus() != null
+            && pod.getStatus().getPodIP() != null
+            && ("Pending".equals(pod.getStatus().getPhase())
+                || "Running".equals(pod.getStatus().getPhase()));
+    if (!running) {
+      stop(name);
+      return;
     }
+    if (servers.containsKey(name)) {
+      return;
+    }
+    int port =
+        pod.getSpec().getContainers().get(0).getPorts().stream()
+            .map(ContainerPort::getContainerPort)
+            .findFirst()
+            .orElse(7860);
+    HttpServer server =
+        vertx
+            .createHttpServer(
+                new HttpServerOptions().setHost(pod.getStatus().getPodIP()).setPort(port))
+            .webSocketHandler(ws -> ws.textMessageHandler(ws::writeTextMessage))
+            .requestHandler(request -> serve(name, request));
+    servers.put(name, server);
+    server.listen().toCompletionStage().toCompletableFuture().join();
+  }
 
-    @Override
-    public void close() throws Exception {
-        informer.close();
-        servers.values().forEach(HttpServer::close);
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  private void serve(String pod, HttpServerRequest request) {
+    if ("/sse".equals(request.path())) {
+      request
+          .response()
+          .setChunked(true)
+          .putHeader("Content-Type", "text/event-stream")
+          .putHeader("Cache-Control", "no-cache");
+      for (int i = 0; i < SSE_EVENTS; i++) {
+        int event = i;
+        vertx.setTimer(
+            1 + i * SSE_INTERVAL_MS,
+            t -> {
+              request.response().write("data: event " + event + "\n\n");
+              if (event == SSE_EVENTS - 1) {
+                request.response().end();
+              }
+            });
+      }
+      return;
     }
+    request
+        .body()
+        .onSuccess(
+            body -> {
+              JsonObject headers = new JsonObject();
+              request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
+              request
+                  .response()
+                  .putHeader("Content-Type", "application/json")
+                  .end(
+                      new JsonObject()
+                          .put("pod", pod)
+                          .put("path", request.path())
+                          .put("method", request.method().name())
+                          .put("body", body.toString())
+                          .put("headers", headers)
+                          .encode());
+            });
+  }
+
+  /** Waits until the port is free: the next pod may get the same IP. */
+  private void stop(String pod) {
+    HttpServer server = servers.remove(pod);
+    if (server != null) {
+      server.close().toCompletionStage().toCompletableFuture().join();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    informer.close();
+    servers.values().forEach(HttpServer::close);
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
 }

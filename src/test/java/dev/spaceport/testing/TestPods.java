@@ -24,7 +24,12 @@ public final class TestPods {
 
   /** A Space's pods that are not being deleted. */
   public static List<Pod> ofSpace(KubernetesClient client, TestNamespace ns, String space) {
-    return client.pods().inNamespace(ns.name()).withLabel(SpaceLabels.SPACE, space).list().getItems()
+    return client
+        .pods()
+        .inNamespace(ns.name())
+        .withLabel(SpaceLabels.SPACE, space)
+        .list()
+        .getItems()
         .stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .toList();
