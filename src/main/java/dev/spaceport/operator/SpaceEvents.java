@@ -1,6 +1,9 @@
 package dev.spaceport.operator;
 
 import dev.spaceport.api.Space;
+import dev.spaceport.api.SpaceStatus;
+import dev.spaceport.rules.SpaceConditions;
+import dev.spaceport.rules.Stage;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,6 +30,39 @@ public class SpaceEvents {
 
   public void warning(Space space, String reason, String message) {
     record(space, "Warning", reason, message);
+  }
+
+  /**
+   * Events for what changed between the Space's status and the next one: a completed wake, a new
+   * stage, or a new reason within it (Starting -> InsufficientCapacity). Errors and waiting for
+   * hardware are warnings.
+   */
+  public void transition(Space space, SpaceStatus next) {
+    var wake = next.getLastWake();
+    var previousWake = space.getStatus() == null ? null : space.getStatus().getLastWake();
+    if (wake != null
+        && wake.getSeconds() != null
+        && (previousWake == null || previousWake.getSeconds() == null)) {
+      normal(
+          space,
+          "Woke",
+          String.format("Woke in %.1f s after a visitor's request", wake.getSeconds()));
+    }
+    String before =
+        space.getStatus() == null
+            ? null
+            : space.getStatus().getStage() + "/" + SpaceConditions.readyReason(space.getStatus());
+    String after = next.getStage() + "/" + SpaceConditions.readyReason(next);
+    if (after.equals(before)) {
+      return;
+    }
+    Stage stage = Stage.valueOf(next.getStage());
+    if (stage.isError()
+        || SpaceConditions.INSUFFICIENT_CAPACITY.equals(SpaceConditions.readyReason(next))) {
+      warning(space, stage.reason(), next.getMessage());
+    } else {
+      normal(space, stage.reason(), next.getMessage());
+    }
   }
 
   private void record(Space space, String type, String reason, String message) {

@@ -5,11 +5,9 @@ import dev.spaceport.api.HardwareFlavor;
 import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceStatus;
 import dev.spaceport.config.SpaceportConfig;
-import dev.spaceport.rules.SpaceConditions;
 import dev.spaceport.rules.SpaceDefaults;
 import dev.spaceport.rules.SpaceHosts;
 import dev.spaceport.rules.SpaceLabels;
-import dev.spaceport.rules.Stage;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -171,7 +169,7 @@ public class SpaceReconciler implements Reconciler<Space> {
         SleepPolicy.decide(
             space,
             validation.flavor().flatMap(f -> SpaceDefaults.sleepTime(space, f)),
-            SpaceStatusCalculator.servingSince(pods),
+            PodHealth.servingSince(pods),
             recordedAsleep,
             now);
 
@@ -202,7 +200,7 @@ public class SpaceReconciler implements Reconciler<Space> {
             sleep,
             now);
     var result = SpaceStatusCalculator.compute(observation);
-    recordTransition(space, result.status());
+    events.transition(space, result.status());
     if (!sameOperatorFields(context, space.getStatus(), result.status())) {
       // Cached as written, so the next reconcile reads this status (sleepingSince, lastWake) even
       // if the informer has not delivered it yet: those fields carry over from one reconcile to the
@@ -250,35 +248,6 @@ public class SpaceReconciler implements Reconciler<Space> {
             .build());
     patch.setStatus(status);
     return patch;
-  }
-
-  private void recordTransition(Space space, SpaceStatus next) {
-    var wake = next.getLastWake();
-    var previousWake = space.getStatus() == null ? null : space.getStatus().getLastWake();
-    if (wake != null
-        && wake.getSeconds() != null
-        && (previousWake == null || previousWake.getSeconds() == null)) {
-      events.normal(
-          space,
-          "Woke",
-          String.format("Woke in %.1f s after a visitor's request", wake.getSeconds()));
-    }
-    // A transition is a new stage, or a new reason within it (Starting -> InsufficientCapacity).
-    String before =
-        space.getStatus() == null
-            ? null
-            : space.getStatus().getStage() + "/" + SpaceConditions.readyReason(space.getStatus());
-    String after = next.getStage() + "/" + SpaceConditions.readyReason(next);
-    if (after.equals(before)) {
-      return;
-    }
-    Stage stage = Stage.valueOf(next.getStage());
-    if (stage.isError()
-        || SpaceConditions.INSUFFICIENT_CAPACITY.equals(SpaceConditions.readyReason(next))) {
-      events.warning(space, stage.reason(), next.getMessage());
-    } else {
-      events.normal(space, stage.reason(), next.getMessage());
-    }
   }
 
   /**

@@ -19,7 +19,6 @@ import dev.spaceport.rules.SpaceLabels;
 import dev.spaceport.rules.Stage;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -31,26 +30,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Turns what was observed of a Space into its status: one pure function (the clock is an input), so
  * every stage and condition is unit-tested without a cluster.
  */
 public final class SpaceStatusCalculator {
-
-  /**
-   * Container waiting reasons a kubelet reports when the app cannot start; each is a RUNTIME_ERROR.
-   */
-  private static final Set<String> FAILED_WAITING =
-      Set.of(
-          "CrashLoopBackOff",
-          "ImagePullBackOff",
-          "ErrImagePull",
-          "InvalidImageName",
-          "CreateContainerConfigError",
-          "CreateContainerError",
-          "RunContainerError");
 
   /**
    * @param invalid why the spec cannot be run as it is (FlavorNotFound, SecretNotFound); empty when
@@ -122,20 +107,20 @@ public final class SpaceStatusCalculator {
       reason = "Running";
       message = "Running";
     } else {
-      Optional<Failure> failure =
-          Optional.ofNullable(current).flatMap(SpaceStatusCalculator::failure);
+      Optional<PodHealth.Failure> failure =
+          Optional.ofNullable(current).flatMap(PodHealth::failure);
       Optional<PodCondition> unschedulable =
           Optional.ofNullable(current)
-              .flatMap(p -> condition(p, "PodScheduled"))
+              .flatMap(p -> PodHealth.condition(p, "PodScheduled"))
               .filter(c -> "False".equals(c.getStatus()));
       Optional<Instant> scheduledAt =
           Optional.ofNullable(current)
-              .flatMap(p -> condition(p, "PodScheduled"))
+              .flatMap(p -> PodHealth.condition(p, "PodScheduled"))
               .filter(c -> "True".equals(c.getStatus()))
               .map(c -> Instant.parse(c.getLastTransitionTime()));
       // The startup budget covers the first start only: a pod whose app once started and now
       // fails its readiness probe is unhealthy, not slow to start.
-      boolean started = current != null && hasStarted(current);
+      boolean started = current != null && PodHealth.hasStarted(current);
       Instant deadline =
           started ? null : scheduledAt.map(t -> t.plus(o.startupTimeout())).orElse(null);
       if (failure.isPresent()) {
@@ -303,7 +288,7 @@ public final class SpaceStatusCalculator {
           ? condition(SCHEDULED, "False", "Paused", "No pod runs while the Space is paused")
           : condition(SCHEDULED, "Unknown", "NoPod", "The Space's pod does not exist yet");
     }
-    Optional<PodCondition> podScheduled = condition(current, "PodScheduled");
+    Optional<PodCondition> podScheduled = PodHealth.condition(current, "PodScheduled");
     if (podScheduled.filter(c -> "True".equals(c.getStatus())).isPresent()) {
       return condition(
           SCHEDULED, "True", "Scheduled", "On node " + current.getSpec().getNodeName());
@@ -316,54 +301,6 @@ public final class SpaceStatusCalculator {
           podScheduled.get().getMessage());
     }
     return condition(SCHEDULED, "Unknown", "Pending", "The scheduler has not placed the pod yet");
-  }
-
-  /** Why the current pod cannot run, in a Ready condition's words. */
-  private record Failure(String reason, String message) {}
-
-  /** Whether the kubelet has seen the app start (its startup probe passed) in every container. */
-  private static boolean hasStarted(Pod pod) {
-    return pod.getStatus() != null
-        && pod.getStatus().getContainerStatuses() != null
-        && !pod.getStatus().getContainerStatuses().isEmpty()
-        && pod.getStatus().getContainerStatuses().stream()
-            .allMatch(cs -> Boolean.TRUE.equals(cs.getStarted()));
-  }
-
-  /** The current pod cannot run: crash loop, image pull error, bad config. */
-  private static Optional<Failure> failure(Pod pod) {
-    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
-      return Optional.empty();
-    }
-    for (ContainerStatus cs : pod.getStatus().getContainerStatuses()) {
-      var waiting = cs.getState() == null ? null : cs.getState().getWaiting();
-      if (waiting == null || !FAILED_WAITING.contains(waiting.getReason())) {
-        continue;
-      }
-      var terminated = cs.getLastState() == null ? null : cs.getLastState().getTerminated();
-      if (terminated != null) {
-        String why =
-            "OOMKilled".equals(terminated.getReason())
-                ? "OOMKilled"
-                : "Exit code " + terminated.getExitCode();
-        String last = terminated.getMessage() == null ? "" : ": " + terminated.getMessage().strip();
-        return Optional.of(
-            new Failure(
-                "OOMKilled".equals(terminated.getReason()) ? "OOMKilled" : waiting.getReason(),
-                "The app failed to start ("
-                    + why
-                    + ", restarted "
-                    + cs.getRestartCount()
-                    + " times)"
-                    + last));
-      }
-      return Optional.of(
-          new Failure(
-              waiting.getReason(),
-              waiting.getReason()
-                  + (waiting.getMessage() == null ? "" : ": " + waiting.getMessage())));
-    }
-    return Optional.empty();
   }
 
   /** A condition keeps its lastTransitionTime while its status stays the same. */
@@ -391,25 +328,6 @@ public final class SpaceStatusCalculator {
         .withReason(reason)
         .withMessage(message)
         .build();
-  }
-
-  /** When the first of the Space's serving pods became Ready; null when none serves. */
-  public static Instant servingSince(List<Pod> pods) {
-    return pods.stream()
-        .filter(Pods::serving)
-        .flatMap(p -> condition(p, "Ready").stream())
-        .map(c -> Instant.parse(c.getLastTransitionTime()))
-        .min(Instant::compareTo)
-        .orElse(null);
-  }
-
-  private static Optional<PodCondition> condition(Pod pod, String type) {
-    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
-      return Optional.empty();
-    }
-    return pod.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst();
   }
 
   private static String templateHash(Deployment deployment) {
