@@ -63,7 +63,13 @@ done
 step "A bad Space is refused by the API server, naming the field"
 kubectl apply --dry-run=server -n default -f src/test/resources/invalid-spaces/app-port-zero.yaml 2>&1 | sed 's/^/  /' || true
 
-kubectl create namespace "$namespace" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+# A fresh namespace: one left by an earlier demo on a cluster the demo did not start may still hold
+# its Spaces (their deletion is not waited for at exit), and a Space edited there would not start over.
+if kubectl get namespace "$namespace" >/dev/null 2>&1; then
+  echo "  removing namespace $namespace, left by an earlier run"
+  kubectl delete namespace "$namespace" --wait=true --timeout=120s >/dev/null
+fi
+kubectl create namespace "$namespace" >/dev/null
 step "Starting cluster/pod-apps: the real ARR-COC app at each ARR-COC pod's loopback IP and port, with the pod's env (kwok runs no containers; other pods get a stand-in page; logs in $state/pod-apps)"
 cluster/pod-apps "$namespace" --logs "$state/pod-apps" 2> >(sed -u 's/^/  /' >&2) &
 pod_apps_pid=$!

@@ -39,6 +39,42 @@ final class PodHealth {
             .allMatch(cs -> Boolean.TRUE.equals(cs.getStarted()));
   }
 
+  /**
+   * Whether the pod's app passed its readiness probe and has failed it since, more often than the
+   * probe's failure threshold (the kubelet turns Ready False only then): its Ready condition turned
+   * False after the running container started. A kubelet also reports a started app as not ready
+   * until its first readiness probe passes, on every start and rolling update: that is starting.
+   */
+  static boolean lostReadiness(Pod pod) {
+    Optional<Instant> notReadySince =
+        condition(pod, "Ready")
+            .filter(c -> "False".equals(c.getStatus()) && c.getLastTransitionTime() != null)
+            .map(c -> Instant.parse(c.getLastTransitionTime()));
+    if (notReadySince.isEmpty() || pod.getStatus().getContainerStatuses() == null) {
+      return false;
+    }
+    List<Instant> started =
+        pod.getStatus().getContainerStatuses().stream()
+            .map(cs -> cs.getState() == null ? null : cs.getState().getRunning())
+            .map(running -> running == null ? null : running.getStartedAt())
+            .map(at -> at == null ? null : Instant.parse(at))
+            .toList();
+    return !started.isEmpty()
+        && started.stream().allMatch(at -> at != null && notReadySince.get().isAfter(at));
+  }
+
+  /** When the pod's app last started (its newest container start), if it runs. */
+  static Optional<Instant> lastStart(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return Optional.empty();
+    }
+    return pod.getStatus().getContainerStatuses().stream()
+        .map(cs -> cs.getState() == null ? null : cs.getState().getRunning())
+        .filter(running -> running != null && running.getStartedAt() != null)
+        .map(running -> Instant.parse(running.getStartedAt()))
+        .max(Instant::compareTo);
+  }
+
   /** The current pod cannot run: crash loop, image pull error, bad config. */
   static Optional<Failure> failure(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {

@@ -118,16 +118,24 @@ public final class SpaceStatusCalculator {
               .flatMap(p -> PodHealth.condition(p, "PodScheduled"))
               .filter(c -> "True".equals(c.getStatus()))
               .map(c -> Instant.parse(c.getLastTransitionTime()));
-      // The startup budget covers the first start only: a pod whose app once started and now
-      // fails its readiness probe is unhealthy, not slow to start.
-      boolean started = current != null && PodHealth.hasStarted(current);
+      // The startup budget covers the way to Ready, from scheduling or from the app's last start
+      // (a container restart starts it anew); a pod whose app answered its readiness probe and now
+      // fails it is unhealthy, not slow to start.
+      boolean unhealthy =
+          current != null && PodHealth.hasStarted(current) && PodHealth.lostReadiness(current);
+      Optional<Instant> startedAt = Optional.ofNullable(current).flatMap(PodHealth::lastStart);
       Instant deadline =
-          started ? null : scheduledAt.map(t -> t.plus(o.startupTimeout())).orElse(null);
+          unhealthy
+              ? null
+              : scheduledAt
+                  .map(t -> startedAt.filter(t::isBefore).orElse(t))
+                  .map(t -> t.plus(o.startupTimeout()))
+                  .orElse(null);
       if (failure.isPresent()) {
         stage = Stage.RUNTIME_ERROR;
         reason = failure.get().reason();
         message = failure.get().message();
-      } else if (started && serving.isEmpty()) {
+      } else if (unhealthy && serving.isEmpty()) {
         stage = Stage.RUNTIME_ERROR;
         reason = "Unhealthy";
         message = "The app started but no longer answers its readiness probe";
@@ -137,7 +145,7 @@ public final class SpaceStatusCalculator {
         message =
             "The app was not healthy within "
                 + Durations.format(o.startupTimeout())
-                + " of being scheduled (spec.startupTimeout)";
+                + " of being scheduled or started (spec.startupTimeout)";
       } else {
         // Waiting for capacity is not starting: the startup timeout counts from scheduling only.
         stage = serving.isEmpty() ? Stage.APP_STARTING : Stage.RUNNING_APP_STARTING;
@@ -182,7 +190,7 @@ public final class SpaceStatusCalculator {
     status.setLastWake(lastWake(previous, o.sleep(), stage, o.now()));
 
     List<Condition> conditions = new ArrayList<>();
-    conditions.add(condition(READY, stage == Stage.RUNNING ? "True" : "False", reason, message));
+    conditions.add(condition(READY, stage.isSettled() ? "True" : "False", reason, message));
     conditions.add(scheduled(current, paused, o.sleep().asleep()));
     conditions.add(
         serving.isEmpty()

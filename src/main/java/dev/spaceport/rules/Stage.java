@@ -30,6 +30,15 @@ public enum Stage {
     return error;
   }
 
+  /**
+   * Whether the Space is as its spec asks, serving or resting (asleep until a visitor comes, or
+   * paused by its owner): its Ready condition is True, which is what kstatus (Flux's `wait`, kpt)
+   * reads as Current.
+   */
+  public boolean isSettled() {
+    return this == RUNNING || this == SLEEPING || this == PAUSED;
+  }
+
   /** The stage a status reports; empty before the operator first wrote one. */
   public static Optional<Stage> of(SpaceStatus status) {
     return status == null || status.getStage() == null

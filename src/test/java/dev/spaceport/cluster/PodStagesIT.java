@@ -37,6 +37,66 @@ class PodStagesIT {
     assertThat(pod.getStatus().getHostIP()).isEqualTo("127.0.0.1");
   }
 
+  /** A kubelet: the container starts (startup probe passed), and Ready follows a moment later. */
+  @Test
+  void plainPodStartsThenTurnsReadyAMomentLaterAsAKubeletReportsIt(
+      KubernetesClient client, TestNamespace ns) {
+    client.pods().inNamespace(ns.name()).resource(cpuPod("kubelet-like", Map.of())).create();
+    Pod started =
+        await()
+            .atMost(WAIT)
+            .pollInterval(Duration.ofMillis(50))
+            .until(
+                () -> client.pods().inNamespace(ns.name()).withName("kubelet-like").get(),
+                p -> startedAt(p) != null);
+    assertThat(isReady(started)).as("ready the moment its app started").isFalse();
+    assertThat(started.getStatus().getContainerStatuses().get(0).getStarted()).isTrue();
+
+    Pod ready = awaitPod(client, ns, "kubelet-like", TestPods::isReady);
+    assertThat(startedAt(ready)).isEqualTo(startedAt(started));
+  }
+
+  @Test
+  void readinessIsLostWhenAskedAndRegainedWhenTheAskIsWithdrawn(
+      KubernetesClient client, TestNamespace ns) {
+    Pod ready = create(client, ns, cpuPod("wobbly", Map.of()), TestPods::isReady);
+    TestPods.annotate(client, ns, "wobbly", "spaceport.dev/test-readiness", "lost");
+    Pod lost = awaitPod(client, ns, "wobbly", p -> !isReady(p));
+    assertThat(startedAt(lost)).as("the same container, still running").isEqualTo(startedAt(ready));
+    assertThat(condition(lost, "Ready").orElseThrow().getLastTransitionTime())
+        .isGreaterThan(startedAt(lost));
+
+    TestPods.annotate(client, ns, "wobbly", "spaceport.dev/test-readiness", null);
+    awaitPod(client, ns, "wobbly", TestPods::isReady);
+  }
+
+  @Test
+  void containerRestartsOnceWhenAskedAndIsReadyAgain(KubernetesClient client, TestNamespace ns) {
+    Pod ready = create(client, ns, cpuPod("phoenix", Map.of()), TestPods::isReady);
+    TestPods.annotate(client, ns, "phoenix", "spaceport.dev/test-restart", "once");
+    Pod again =
+        awaitPod(
+            client,
+            ns,
+            "phoenix",
+            p -> isReady(p) && p.getStatus().getContainerStatuses().get(0).getRestartCount() == 1);
+    ContainerStatus app = again.getStatus().getContainerStatuses().get(0);
+    assertThat(app.getLastState().getTerminated().getExitCode()).isEqualTo(1);
+    assertThat(app.getLastState().getTerminated().getStartedAt()).isEqualTo(startedAt(ready));
+    assertThat(startedAt(again)).isGreaterThanOrEqualTo(startedAt(ready));
+  }
+
+  private static String startedAt(Pod pod) {
+    if (pod == null
+        || pod.getStatus() == null
+        || pod.getStatus().getContainerStatuses() == null
+        || pod.getStatus().getContainerStatuses().isEmpty()
+        || pod.getStatus().getContainerStatuses().get(0).getState().getRunning() == null) {
+      return null;
+    }
+    return pod.getStatus().getContainerStatuses().get(0).getState().getRunning().getStartedAt();
+  }
+
   @Test
   void readyDelayAnnotationHoldsThePodNotReadyThatLong(KubernetesClient client, TestNamespace ns) {
     client
@@ -124,10 +184,19 @@ class PodStagesIT {
   private static Pod create(
       KubernetesClient client, TestNamespace ns, Pod pod, Predicate<Pod> until) {
     client.pods().inNamespace(ns.name()).resource(pod).create();
+    return awaitPod(client, ns, pod.getMetadata().getName(), until);
+  }
+
+  /** Waits until the pod (created already when {@code pod} is null) satisfies {@code until}. */
+  private static Pod create(
+      KubernetesClient client, TestNamespace ns, Pod pod, String name, Predicate<Pod> until) {
+    if (pod != null) {
+      client.pods().inNamespace(ns.name()).resource(pod).create();
+    }
     return await()
         .atMost(WAIT)
         .until(
-            () -> client.pods().inNamespace(ns.name()).withName(pod.getMetadata().getName()).get(),
+            () -> client.pods().inNamespace(ns.name()).withName(name).get(),
             p -> p != null && p.getStatus() != null && until.test(p));
   }
 

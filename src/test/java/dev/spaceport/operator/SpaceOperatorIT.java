@@ -493,6 +493,73 @@ class SpaceOperatorIT {
     assertThat(space.getStatus().getMessage()).contains("8s");
   }
 
+  /** The kubelet turns Ready False only past the readiness probe's failure threshold. */
+  @Test
+  void podThatLosesReadinessIsUnhealthyAndRunsAgainWhenItIsRegained(
+      KubernetesClient client, TestNamespace ns) {
+    client.resource(TestSpaces.gradio(ns.name(), "wobbly", "cpu-basic")).create();
+    awaitStage(client, ns, "wobbly", "RUNNING");
+    String pod = TestPods.onlyPod(client, ns, "wobbly").getMetadata().getName();
+
+    TestPods.annotate(client, ns, pod, "spaceport.dev/test-readiness", "lost");
+    Space sick = awaitStage(client, ns, "wobbly", "RUNTIME_ERROR");
+    assertThat(SpaceWaits.reason(sick, "Ready")).isEqualTo("Unhealthy");
+    assertThat(SpaceWaits.condition(sick, "Stalled").getStatus()).isEqualTo("True");
+
+    TestPods.annotate(client, ns, pod, "spaceport.dev/test-readiness", null);
+    awaitStage(client, ns, "wobbly", "RUNNING");
+  }
+
+  /**
+   * Every start passes through "started, not yet ready" (a kubelet's startup probe passed, its
+   * readiness probe not yet), a container restart too: that is starting, never an error.
+   */
+  @Test
+  void startsAndContainerRestartsAreAppStartingNeverARuntimeError(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    List<String> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (var watch =
+        client
+            .resources(Space.class)
+            .inNamespace(ns.name())
+            .withName("phoenix")
+            .watch(
+                new io.fabric8.kubernetes.client.Watcher<Space>() {
+                  @Override
+                  public void eventReceived(Action action, Space space) {
+                    if (space.getStatus() != null && space.getStatus().getStage() != null) {
+                      stages.add(space.getStatus().getStage());
+                    }
+                  }
+
+                  @Override
+                  public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+                })) {
+      client.resource(TestSpaces.gradio(ns.name(), "phoenix", "cpu-basic")).create();
+      awaitStage(client, ns, "phoenix", "RUNNING");
+      String pod = TestPods.onlyPod(client, ns, "phoenix").getMetadata().getName();
+      int runningSeen = (int) stages.stream().filter("RUNNING"::equals).count();
+
+      // Not ready for 5 s after the restart, so the operator surely sees it between two states.
+      TestPods.annotate(client, ns, pod, "ready.stage.spaceport.dev/delay", "5s");
+      TestPods.annotate(client, ns, pod, "spaceport.dev/test-restart", "once");
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                Pod now = TestPods.onlyPod(client, ns, "phoenix");
+                return now.getStatus().getContainerStatuses().get(0).getRestartCount() == 1
+                    && TestPods.isReady(now)
+                    && "RUNNING"
+                        .equals(SpaceWaits.space(client, ns, "phoenix").getStatus().getStage())
+                    && stages.stream().filter("RUNNING"::equals).count() > runningSeen;
+              });
+    }
+    assertThat(stages).doesNotContain("RUNTIME_ERROR");
+    assertThat(stages.stream().distinct()).containsExactly("APP_STARTING", "RUNNING");
+    assertThat(events(client, ns)).doesNotContain("RuntimeError");
+  }
+
   @Test
   void newSpecStartsBehindTheServingPodAsRunningAppStarting(
       KubernetesClient client, TestNamespace ns) {

@@ -121,7 +121,7 @@ class SpaceStatusCalculatorTest {
     assertThat(status.getSleepingSince()).isEqualTo(NOW.minusSeconds(5).toString());
     assertThat(conditions(status))
         .containsEntry("Sleeping", "True/Idle")
-        .containsEntry("Ready", "False/Sleeping")
+        .containsEntry("Ready", "True/Sleeping")
         .containsEntry("Scheduled", "False/Sleeping");
   }
 
@@ -256,27 +256,76 @@ class SpaceStatusCalculatorTest {
     assertThat(result.status().getMessage()).contains("30m");
   }
 
-  @Test
-  void podWhoseAppStartedAndThenStoppedAnsweringIsUnhealthyNotAStartupTimeout() {
-    Pod unhealthy =
-        pod("p", CURRENT, NOW.minus(Duration.ofHours(2)), false)
-            .editStatus()
-            .withContainerStatuses(
+  /** A pod whose app started at {@code startedAt} and whose Ready condition is False since then. */
+  private static Pod startedNotReady(
+      Instant scheduledAt, Instant startedAt, Instant notReadySince) {
+    Pod pod = pod("p", CURRENT, scheduledAt, false).build();
+    pod.getStatus().getConditions().stream()
+        .filter(c -> c.getType().equals("Ready"))
+        .forEach(c -> c.setLastTransitionTime(notReadySince.toString()));
+    pod.getStatus()
+        .setContainerStatuses(
+            List.of(
                 new ContainerStatusBuilder()
                     .withName("app")
                     .withStarted(true)
                     .withReady(false)
                     .withNewState()
                     .withNewRunning()
+                    .withStartedAt(startedAt.toString())
                     .endRunning()
                     .endState()
-                    .build())
-            .endStatus()
-            .build();
+                    .build()));
+    return pod;
+  }
+
+  @Test
+  void podWhoseAppStartedAndThenStoppedAnsweringIsUnhealthyNotAStartupTimeout() {
+    Instant scheduled = NOW.minus(Duration.ofHours(2));
+    Pod unhealthy =
+        startedNotReady(scheduled, scheduled.plusSeconds(5), NOW.minus(Duration.ofHours(1)));
     var result = compute(List.of(unhealthy));
     assertThat(result.status().getStage()).isEqualTo("RUNTIME_ERROR");
     assertThat(conditions(result.status())).containsEntry("Ready", "False/Unhealthy");
     assertThat(result.recheckAfter()).isEmpty();
+  }
+
+  /** A kubelet reports every start so: the startup probe passed, the readiness probe not yet. */
+  @Test
+  void startedButNotYetReadyIsStartingWithinTheStartupBudget() {
+    Instant scheduled = NOW.minusSeconds(20);
+    Pod starting = startedNotReady(scheduled, scheduled.plusSeconds(3), scheduled);
+    var result = compute(List.of(starting));
+    assertThat(result.status().getStage()).isEqualTo("APP_STARTING");
+    assertThat(conditions(result.status()))
+        .containsEntry("Ready", "False/Starting")
+        .containsEntry("Stalled", "False/AppStarting");
+    // The budget counts from the app's start, 17 s ago.
+    assertThat(result.recheckAfter()).contains(Duration.ofMinutes(30).minusSeconds(17));
+
+    Instant late = NOW.minus(Duration.ofMinutes(31));
+    var tooLate = compute(List.of(startedNotReady(late, late.plusSeconds(3), late))).status();
+    assertThat(conditions(tooLate)).containsEntry("Ready", "False/StartupTimeout");
+  }
+
+  /** A kubelet restarts a crashed container: the app starts again, with a new startup budget. */
+  @Test
+  void restartedContainerOfALongRunningPodIsStartingNotUnhealthyNorLate() {
+    Instant scheduled = NOW.minus(Duration.ofHours(5));
+    Instant restarted = NOW.minusSeconds(4);
+    var result = compute(List.of(startedNotReady(scheduled, restarted, restarted)));
+    assertThat(result.status().getStage()).isEqualTo("APP_STARTING");
+    assertThat(conditions(result.status())).containsEntry("Ready", "False/Starting");
+    assertThat(result.recheckAfter()).contains(Duration.ofMinutes(30).minusSeconds(4));
+  }
+
+  @Test
+  void newPodStartedButNotYetReadyBesideTheServingOneIsRollingOut() {
+    Pod serving = pod("old", OLD, NOW.minusSeconds(600), true).build();
+    Pod starting = startedNotReady(NOW.minusSeconds(10), NOW.minusSeconds(8), NOW.minusSeconds(10));
+    var status = compute(List.of(serving, starting)).status();
+    assertThat(status.getStage()).isEqualTo("RUNNING_APP_STARTING");
+    assertThat(conditions(status)).containsEntry("Ready", "False/RollingOut");
   }
 
   @Test
@@ -383,7 +432,7 @@ class SpaceStatusCalculatorTest {
     SpaceStatus status = compute(List.of()).status();
     assertThat(status.getStage()).isEqualTo("PAUSED");
     assertThat(conditions(status))
-        .containsEntry("Ready", "False/Paused")
+        .containsEntry("Ready", "True/Paused")
         .containsEntry("Scheduled", "False/Paused");
   }
 

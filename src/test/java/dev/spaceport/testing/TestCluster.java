@@ -142,7 +142,7 @@ public final class TestCluster {
     }
   }
 
-  static String localCluster() {
+  public static String localCluster() {
     return repoRoot().resolve("cluster/local-cluster").toString();
   }
 

@@ -6,8 +6,11 @@ import dev.spaceport.rules.SpaceLabels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.readiness.Readiness;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Pod look-ups of the cluster tests. */
@@ -53,5 +56,26 @@ public final class TestPods {
 
   public static boolean isReady(Pod pod) {
     return pod != null && Readiness.isPodReady(pod);
+  }
+
+  /**
+   * Sets (or, with null, removes) an annotation of a pod with a merge patch, which no status write
+   * of kwok can conflict with: how a test asks the kubelet-like stages to act
+   * (cluster/kubelet-stages.yaml).
+   */
+  public static void annotate(
+      KubernetesClient client, TestNamespace ns, String pod, String key, String value) {
+    String json =
+        client
+            .getKubernetesSerialization()
+            .asJson(
+                Map.of(
+                    "metadata",
+                    Map.of("annotations", java.util.Collections.singletonMap(key, value))));
+    client
+        .pods()
+        .inNamespace(ns.name())
+        .withName(pod)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), json);
   }
 }

@@ -4,21 +4,23 @@ import dev.spaceport.testing.LocalCommand.Result;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * Runs the real helm (the pinned build of {@code cluster/build-binaries}) and kubectl (against the
- * {@link TestCluster}) for tests that check what a user's command does, exit status and stderr
- * included.
+ * Runs the real helm and kstatus (the pinned builds of {@code cluster/build-binaries}) and kubectl
+ * (against the {@link TestCluster}) for tests that check what a user's command or another tool
+ * does, exit status and stderr included.
  */
 public final class Tools {
 
-  private static String helm;
+  private static Map<String, String> binDirs;
 
   private Tools() {}
 
   /** helm with these arguments, in the repository root. */
   public static Result helm(String... args) {
-    List<String> command = new ArrayList<>(List.of(helmBinary()));
+    List<String> command = new ArrayList<>(List.of(binary("HELM_BIN", "helm")));
     command.addAll(List.of(args));
     return run(command, null);
   }
@@ -32,22 +34,34 @@ public final class Tools {
     return run(command, stdin);
   }
 
-  private static synchronized String helmBinary() {
-    if (helm == null) {
+  /**
+   * Flux's and kpt's readiness library (sigs.k8s.io/cli-utils kstatus) over a Kubernetes list in
+   * JSON: a line {@code <namespace>/<name> <status> <message>} per object.
+   */
+  public static Result kstatus(String listJson) {
+    return run(List.of(binary("KSTATUS_BIN", "kstatus")), listJson);
+  }
+
+  /** A binary of {@code cluster/build-binaries}, by the variable that names its directory. */
+  private static synchronized String binary(String dirVariable, String name) {
+    if (binDirs == null) {
       String dirs =
           LocalCommand.run(
               List.of(
                   TestCluster.repoRoot().resolve("cluster/build-binaries").toString(),
                   "--print-dirs"));
-      helm =
+      binDirs =
           dirs.lines()
-              .filter(l -> l.startsWith("HELM_BIN="))
-              .findFirst()
-              .map(l -> l.substring("HELM_BIN=".length()) + "/helm")
-              .orElseThrow(
-                  () -> new IllegalStateException("build-binaries printed no HELM_BIN:\n" + dirs));
+              .filter(l -> l.contains("="))
+              .collect(
+                  Collectors.toMap(
+                      l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
     }
-    return helm;
+    String dir = binDirs.get(dirVariable);
+    if (dir == null) {
+      throw new IllegalStateException("build-binaries printed no " + dirVariable + ": " + binDirs);
+    }
+    return dir + "/" + name;
   }
 
   private static Result run(List<String> command, String stdin) {
