@@ -187,12 +187,8 @@ class PodStagesIT {
     return awaitPod(client, ns, pod.getMetadata().getName(), until);
   }
 
-  /** Waits until the pod (created already when {@code pod} is null) satisfies {@code until}. */
-  private static Pod create(
-      KubernetesClient client, TestNamespace ns, Pod pod, String name, Predicate<Pod> until) {
-    if (pod != null) {
-      client.pods().inNamespace(ns.name()).resource(pod).create();
-    }
+  private static Pod awaitPod(
+      KubernetesClient client, TestNamespace ns, String name, Predicate<Pod> until) {
     return await()
         .atMost(WAIT)
         .until(
