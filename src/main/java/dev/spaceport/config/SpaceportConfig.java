@@ -92,6 +92,14 @@ public interface SpaceportConfig {
     int maxHeldRequests();
 
     /**
+     * A visitor's open stream (a WebSocket, an SSE stream, a long download) keeps its Space awake
+     * while it carries traffic at least this often; an abandoned one stops counting after this
+     * long.
+     */
+    @WithDefault("30m")
+    Duration streamIdleLimit();
+
+    /**
      * Paths whose requests neither count as activity nor wake a Space (health checks, crawlers'
      * favourites).
      */

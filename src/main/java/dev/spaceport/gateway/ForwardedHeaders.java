@@ -17,21 +17,7 @@ final class ForwardedHeaders implements ProxyInterceptor {
 
   @Override
   public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
-    HttpServerRequest in = ctx.request().proxiedRequest();
-    MultiMap headers = ctx.request().headers();
-    if (!headers.contains("X-Forwarded-Host")) {
-      headers.set(
-          "X-Forwarded-Host",
-          in.authority() != null ? in.authority().toString() : in.getHeader("Host"));
-    }
-    if (!headers.contains("X-Forwarded-Proto")) {
-      headers.set("X-Forwarded-Proto", in.scheme());
-    }
-    String client = in.remoteAddress() == null ? null : in.remoteAddress().hostAddress();
-    if (client != null) {
-      String prior = headers.get("X-Forwarded-For");
-      headers.set("X-Forwarded-For", prior == null ? client : prior + ", " + client);
-    }
+    set(ctx.request().proxiedRequest(), ctx.request().headers());
     return ctx.sendRequest()
         .recover(
             failure -> {
@@ -46,5 +32,22 @@ final class ForwardedHeaders implements ProxyInterceptor {
                       .putHeader("Content-Type", "text/plain; charset=utf-8")
                       .setBody(Body.body(Buffer.buffer(unavailable.reason().message() + "\n"))));
             });
+  }
+
+  /** Sets the X-Forwarded-* headers of a request to a Space's pod from the visitor's request. */
+  static void set(HttpServerRequest in, MultiMap headers) {
+    if (!headers.contains("X-Forwarded-Host")) {
+      headers.set(
+          "X-Forwarded-Host",
+          in.authority() != null ? in.authority().toString() : in.getHeader("Host"));
+    }
+    if (!headers.contains("X-Forwarded-Proto")) {
+      headers.set("X-Forwarded-Proto", in.scheme());
+    }
+    String client = in.remoteAddress() == null ? null : in.remoteAddress().hostAddress();
+    if (client != null) {
+      String prior = headers.get("X-Forwarded-For");
+      headers.set("X-Forwarded-For", prior == null ? client : prior + ", " + client);
+    }
   }
 }

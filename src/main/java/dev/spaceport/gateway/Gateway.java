@@ -14,6 +14,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -24,7 +25,9 @@ import io.vertx.httpproxy.ProxyOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,6 +53,11 @@ public class Gateway {
   private ActivityRecorder activity;
   private WakeCoordinator wake;
   private WakingStatus wakingStatus;
+  private OpenStreams streams;
+
+  /** The open stream of each visitor's request being proxied, until its response ends. */
+  private final Map<HttpServerRequest, OpenStreams.Stream> streamOf = new ConcurrentHashMap<>();
+
   private VisitorPolicy visitors;
   private GatewayMetrics metrics;
   private int port;
@@ -69,6 +77,7 @@ public class Gateway {
     activity = new ActivityRecorder(directory, writer);
     wake = new WakeCoordinator(vertx, directory, writer, gateway.maxHeldRequests(), metrics);
     wakingStatus = new WakingStatus(vertx, directory, wake);
+    streams = new OpenStreams(gateway.streamIdleLimit().toMillis());
 
     // One server and one pool of pod connections per event loop (Vert.x shares the port between
     // them), so the gateway uses every core, as nginx does with a worker per core.
@@ -79,7 +88,9 @@ public class Gateway {
                 new AbstractVerticle() {
                   @Override
                   public void start(Promise<Void> started) {
-                    HttpProxy proxy = proxy(vertx);
+                    HttpClient pods = podClient(vertx);
+                    HttpProxy proxy = proxy(pods);
+                    WebSocketTunnel tunnel = new WebSocketTunnel(pods);
                     // HTTP/1.1 as ingress controllers speak it to their backends; no h2c upgrade,
                     // no compression.
                     vertx
@@ -89,7 +100,7 @@ public class Gateway {
                                 .setPort(port)
                                 .setCompressionSupported(false)
                                 .setHttp2ClearTextEnabled(false))
-                        .requestHandler(request -> handle(request, proxy))
+                        .requestHandler(request -> handle(request, proxy, tunnel))
                         .listen()
                         .<Void>mapEmpty()
                         .onComplete(started);
@@ -108,6 +119,9 @@ public class Gateway {
             t ->
                 vertx.executeBlocking(
                     () -> {
+                      // An open stream in use is a visitor still there: its Space stays awake.
+                      long now = System.currentTimeMillis();
+                      streams.active(now).forEach(key -> activity.record(key, now));
                       activity.flush();
                       return null;
                     },
@@ -119,17 +133,20 @@ public class Gateway {
    * Keep-alive connections to the pods; no idle timeout and no decompression, so long generations,
    * Gradio's SSE heartbeats and WebSockets pass as they are.
    */
-  private HttpProxy proxy(Vertx loop) {
-    var http =
-        loop.createHttpClient(
-            new HttpClientOptions()
-                .setKeepAlive(true)
-                .setKeepAliveTimeout(60)
-                .setConnectTimeout(5000)
-                .setIdleTimeout(0)
-                .setDecompressionSupported(false),
-            new PoolOptions().setHttp1MaxSize(256));
-    HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), http);
+  private static HttpClient podClient(Vertx loop) {
+    return loop.createHttpClient(
+        new HttpClientOptions()
+            .setKeepAlive(true)
+            .setKeepAliveTimeout(60)
+            .setConnectTimeout(5000)
+            .setIdleTimeout(0)
+            .setDecompressionSupported(false),
+        new PoolOptions().setHttp1MaxSize(256));
+  }
+
+  private HttpProxy proxy(HttpClient http) {
+    HttpProxy proxy =
+        HttpProxy.reverseProxy(new ProxyOptions(), http); // WebSockets: WebSocketTunnel
     proxy.origin(
         OriginRequestProvider.selector(
             ctx ->
@@ -138,6 +155,7 @@ public class Gateway {
                     .orElseGet(
                         () -> Future.failedFuture(new Unavailable(Unavailable.Reason.GONE)))));
     proxy.addInterceptor(new ForwardedHeaders());
+    proxy.addInterceptor(new StreamTraffic(streamOf::get));
     return proxy;
   }
 
@@ -167,12 +185,16 @@ public class Gateway {
     return port;
   }
 
-  private void handle(HttpServerRequest request, HttpProxy proxy) {
+  private void handle(HttpServerRequest request, HttpProxy proxy, WebSocketTunnel tunnel) {
     long start = System.nanoTime();
     SpaceKey key = route(request).orElse(null);
     request
         .response()
-        .endHandler(v -> metrics.recordRequest(key, request.response(), System.nanoTime() - start));
+        .endHandler(
+            v -> {
+              metrics.recordRequest(key, request.response(), System.nanoTime() - start);
+              endStream(request);
+            });
     Space space = key == null ? null : directory.space(key).orElse(null);
     if (space == null) {
       respond(request, 404, HTML, GatewayPages.notFound());
@@ -191,7 +213,7 @@ public class Gateway {
     boolean wantsHtml =
         VisitorPolicy.wantsHtml(method, request.getHeader("Accept"), request.getHeader("Upgrade"));
     if (ready) {
-      proxy.handle(request);
+      forward(request, key, counts, proxy, tunnel);
     } else if (!counts) {
       // Health checks and crawlers neither wake a Space nor wait for one.
       unavailable(request, Unavailable.Reason.NOT_RUNNING);
@@ -210,7 +232,40 @@ public class Gateway {
           .putHeader("Cache-Control", "no-store");
       respond(request, 503, HTML, GatewayPages.waking(key.name()));
     } else {
-      proxy.handle(request);
+      forward(request, key, counts, proxy, tunnel);
+    }
+  }
+
+  /**
+   * To a ready pod of the Space, once it has one. A visitor's request is an open stream until its
+   * response ends or its connection closes; a WebSocket, until the socket closes.
+   */
+  private void forward(
+      HttpServerRequest request,
+      SpaceKey key,
+      boolean counts,
+      HttpProxy proxy,
+      WebSocketTunnel tunnel) {
+    OpenStreams.Stream stream = counts ? streams.open(key, System.currentTimeMillis()) : null;
+    if (VisitorPolicy.isWebSocket(request.method().name(), request.getHeader("Upgrade"))) {
+      tunnel.handle(request, wake.readyPod(key), stream, this::closeStream);
+      return;
+    }
+    if (stream != null) {
+      streamOf.put(request, stream);
+      request.response().closeHandler(v -> endStream(request));
+    }
+    proxy.handle(request);
+  }
+
+  private void endStream(HttpServerRequest request) {
+    closeStream(streamOf.remove(request));
+  }
+
+  /** The sleep clock starts when a Space's last stream closes. */
+  private void closeStream(OpenStreams.Stream stream) {
+    if (stream != null && streams.close(stream)) {
+      activity.record(stream.space(), System.currentTimeMillis());
     }
   }
 

@@ -32,4 +32,9 @@ final class VisitorPolicy {
         && accept.contains("text/html")
         && !"websocket".equalsIgnoreCase(upgrade);
   }
+
+  /** A WebSocket upgrade, which the gateway tunnels to the pod. */
+  static boolean isWebSocket(String method, String upgrade) {
+    return "GET".equals(method) && "websocket".equalsIgnoreCase(upgrade);
+  }
 }

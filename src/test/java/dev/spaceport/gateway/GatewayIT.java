@@ -11,6 +11,7 @@ import dev.spaceport.rules.SpaceHosts;
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.LocalClusterResource;
 import dev.spaceport.testing.PodApps;
+import dev.spaceport.testing.SpaceWaits;
 import dev.spaceport.testing.TestNamespace;
 import dev.spaceport.testing.TestSpaces;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,6 +27,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -78,7 +80,12 @@ class GatewayIT {
    * A Space that never sleeps, RUNNING and served: the gateway's informers have seen its Ready pod.
    */
   private void startServed(KubernetesClient client, TestNamespace ns, String name) {
-    client.resource(space(ns, name, "never")).create();
+    startServed(client, ns, name, "never");
+  }
+
+  private void startServed(
+      KubernetesClient client, TestNamespace ns, String name, String sleepTime) {
+    client.resource(space(ns, name, sleepTime)).create();
     awaitStage(client, ns, name, "RUNNING");
     await().atMost(WAIT).until(() -> get(ns, name, "/").statusCode() == 200);
   }
@@ -173,6 +180,116 @@ class GatewayIT {
                   ws.writeTextMessage("hello through the gateway");
                 });
         assertThat(echoed.get(10, TimeUnit.SECONDS)).isEqualTo("hello through the gateway");
+      } finally {
+        vertx.close();
+      }
+    }
+  }
+
+  /**
+   * Streamlit keeps one WebSocket per tab for the whole session: while it is open and in use, the
+   * Space stays awake; once it closes, the Space sleeps after its sleep time.
+   */
+  @Test
+  void openWebSocketKeepsTheSpaceAwakeAndItSleepsSleepTimeAfterItCloses(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    try (PodApps apps = new PodApps(client, ns.name())) {
+      startServed(client, ns, "session", "3s");
+      Vertx vertx = Vertx.vertx();
+      try {
+        var ws =
+            vertx
+                .createHttpClient()
+                .webSocket(
+                    new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(gateway.port())
+                        .setURI("/ws")
+                        .addHeader("Host", host(ns, "session")))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        List<String> echoes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ws.textMessageHandler(echoes::add);
+        // A message a second for three times the sleep time; the Space must stay RUNNING.
+        for (int i = 0; i < 9; i++) {
+          ws.writeTextMessage("still here " + i);
+          Thread.sleep(1000);
+          assertThat(SpaceWaits.space(client, ns, "session").getStatus().getStage())
+              .as("stage %d s into the session", i + 1)
+              .isEqualTo("RUNNING");
+        }
+        assertThat(echoes).hasSize(9);
+        Instant closed = Instant.now();
+        ws.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        Space asleep = awaitStage(client, ns, "session", "SLEEPING");
+        assertThat(Instant.parse(asleep.getStatus().getSleepingSince()))
+            .as("the sleep clock starts when the socket closes")
+            .isAfterOrEqualTo(closed.plusSeconds(3).minusMillis(200));
+      } finally {
+        vertx.close();
+      }
+    }
+  }
+
+  /** Gradio's queue streams results over SSE: an open stream keeps the Space awake. */
+  @Test
+  void openEventStreamKeepsTheSpaceAwakeAndItSleepsSleepTimeAfterItEnds(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    try (PodApps apps = new PodApps(client, ns.name())) {
+      startServed(client, ns, "streamer", "3s");
+      List<String> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
+      var watcher =
+          java.util.concurrent.Executors.newSingleThreadScheduledExecutor()
+              .scheduleAtFixedRate(
+                  () -> stages.add(SpaceWaits.space(client, ns, "streamer").getStatus().getStage()),
+                  0,
+                  500,
+                  TimeUnit.MILLISECONDS);
+      HttpResponse<java.util.stream.Stream<String>> response =
+          HTTP.send(
+              request(ns, "streamer", "/sse?events=10&interval=1000").GET().build(),
+              HttpResponse.BodyHandlers.ofLines());
+      long events = response.body().filter(line -> line.startsWith("data:")).count();
+      Instant ended = Instant.now();
+      watcher.cancel(false);
+
+      assertThat(events).isEqualTo(10);
+      assertThat(stages)
+          .as("stages while the 9 s stream was open")
+          .hasSizeGreaterThan(10)
+          .containsOnly("RUNNING");
+      Space asleep = awaitStage(client, ns, "streamer", "SLEEPING");
+      assertThat(Instant.parse(asleep.getStatus().getSleepingSince()))
+          .isAfterOrEqualTo(ended.plusSeconds(3).minusMillis(200));
+    }
+  }
+
+  /** An abandoned socket stops counting after the idle limit (6 s in the test profile). */
+  @Test
+  void silentWebSocketStopsKeepingTheSpaceAwakeAfterTheIdleLimit(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    try (PodApps apps = new PodApps(client, ns.name())) {
+      startServed(client, ns, "abandoned", "3s");
+      Vertx vertx = Vertx.vertx();
+      try {
+        vertx
+            .createHttpClient()
+            .webSocket(
+                new WebSocketConnectOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(gateway.port())
+                    .setURI("/ws")
+                    .addHeader("Host", host(ns, "abandoned")))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+        Instant opened = Instant.now();
+        Space asleep = awaitStage(client, ns, "abandoned", "SLEEPING");
+        assertThat(Instant.parse(asleep.getStatus().getSleepingSince()))
+            .as("idle limit, then sleep time")
+            .isAfterOrEqualTo(opened.plusSeconds(6 + 3).minusSeconds(2));
       } finally {
         vertx.close();
       }

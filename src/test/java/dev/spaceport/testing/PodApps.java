@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  * has an IP (a real app starts before it is Ready), and stops it when the pod goes. The gateway
  * then dials the pod as in production.
  *
- * <p>The stand-in answers {@code /sse} with five events 300 ms apart, {@code /ws} as a WebSocket
- * echo, and anything else with JSON naming the pod, the path and the request headers it received.
+ * <p>The stand-in answers {@code /sse} with five events 300 ms apart (or {@code ?events=N} events
+ * {@code &interval=MS} apart), {@code /ws} as a WebSocket echo, and anything else with JSON naming
+ * the pod, the path and the request headers it received.
  */
 public final class PodApps implements AutoCloseable {
 
@@ -109,13 +110,18 @@ public final class PodApps implements AutoCloseable {
           .setChunked(true)
           .putHeader("Content-Type", "text/event-stream")
           .putHeader("Cache-Control", "no-cache");
-      for (int i = 0; i < SSE_EVENTS; i++) {
+      int events =
+          Integer.parseInt(Optional.ofNullable(request.getParam("events")).orElse("" + SSE_EVENTS));
+      long interval =
+          Long.parseLong(
+              Optional.ofNullable(request.getParam("interval")).orElse("" + SSE_INTERVAL_MS));
+      for (int i = 0; i < events; i++) {
         int event = i;
         vertx.setTimer(
-            1 + i * SSE_INTERVAL_MS,
+            1 + i * interval,
             t -> {
               request.response().write("data: event " + event + "\n\n");
-              if (event == SSE_EVENTS - 1) {
+              if (event == events - 1) {
                 request.response().end();
               }
             });

@@ -1,0 +1,142 @@
+package dev.spaceport.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import java.util.function.Consumer;
+
+/**
+ * A visitor's WebSocket to a Space's pod: the upgrade is passed to the pod and, once it answers
+ * 101, the two sockets are joined byte for byte. Written here rather than left to vertx-http-proxy,
+ * whose tunnel exposes neither the traffic nor the close of a socket: the gateway needs both, so
+ * that an open WebSocket (Streamlit keeps one per tab) keeps its Space awake while it is in use.
+ */
+final class WebSocketTunnel {
+
+  private final HttpClient pods;
+
+  WebSocketTunnel(HttpClient pods) {
+    this.pods = pods;
+  }
+
+  /**
+   * @param pod the Space's ready pod, once it has one (a wake may come first)
+   * @param stream the visitor's stream, open from the upgrade request on; null when it does not
+   *     count
+   * @param closed called with {@code stream} when the tunnel ends, or could not be made
+   */
+  void handle(
+      HttpServerRequest request,
+      Future<SocketAddress> pod,
+      OpenStreams.Stream stream,
+      Consumer<OpenStreams.Stream> closed) {
+    request.pause();
+    pod.onFailure(
+            failure -> {
+              closed.accept(stream);
+              if (failure instanceof Unavailable unavailable) {
+                request
+                    .response()
+                    .setStatusCode(503)
+                    .putHeader("Retry-After", GatewayPages.RETRY_AFTER_SECONDS)
+                    .putHeader("Content-Type", "text/plain; charset=utf-8")
+                    .end(unavailable.reason().message() + "\n");
+              } else {
+                request.response().setStatusCode(502).end();
+              }
+            })
+        .onSuccess(address -> connect(request, address, stream, closed));
+  }
+
+  private void connect(
+      HttpServerRequest request,
+      SocketAddress address,
+      OpenStreams.Stream stream,
+      Consumer<OpenStreams.Stream> closed) {
+    request.resume();
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    request
+        .headers()
+        .forEach(
+            h -> {
+              if (!h.getKey().equalsIgnoreCase("Host")) {
+                headers.add(h.getKey(), h.getValue());
+              }
+            });
+    // Some browsers send "Connection: keep-alive, Upgrade", which apps' servers refuse.
+    headers.set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
+    ForwardedHeaders.set(request, headers);
+    pods.request(
+            new RequestOptions()
+                .setServer(address)
+                .setHost(address.host())
+                .setPort(address.port())
+                .setMethod(HttpMethod.GET)
+                .setURI(request.uri())
+                .setHeaders(headers))
+        .compose(upgrade -> upgrade.connect())
+        .onComplete(
+            done -> {
+              if (done.failed()) {
+                closed.accept(stream);
+                request.response().setStatusCode(502).end();
+                return;
+              }
+              var answer = done.result();
+              if (answer.statusCode() != 101) {
+                closed.accept(stream);
+                request.response().setStatusCode(answer.statusCode()).end();
+                return;
+              }
+              request.response().setStatusCode(101).headers().addAll(answer.headers());
+              NetSocket toPod = answer.netSocket();
+              request
+                  .toNetSocket()
+                  .onFailure(
+                      failure -> {
+                        toPod.close();
+                        closed.accept(stream);
+                      })
+                  .onSuccess(toVisitor -> join(toVisitor, toPod, stream, closed));
+            });
+  }
+
+  private static void join(
+      NetSocket visitor,
+      NetSocket pod,
+      OpenStreams.Stream stream,
+      Consumer<OpenStreams.Stream> closed) {
+    visitor.handler(
+        bytes -> {
+          touch(stream);
+          pod.write(bytes);
+        });
+    pod.handler(
+        bytes -> {
+          touch(stream);
+          visitor.write(bytes);
+        });
+    visitor.closeHandler(
+        v -> {
+          pod.close();
+          closed.accept(stream);
+        });
+    pod.closeHandler(
+        v -> {
+          visitor.close();
+          closed.accept(stream);
+        });
+  }
+
+  private static void touch(OpenStreams.Stream stream) {
+    if (stream != null) {
+      stream.touch(System.currentTimeMillis());
+    }
+  }
+}
