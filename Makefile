@@ -38,10 +38,14 @@ cluster-binaries: ## Build (or reuse from ~/.cache/spaceport) etcd, Kubernetes, 
 	cluster/build-binaries
 
 .PHONY: test
-test: test-java test-workloads ## Unit and cluster tests, and the workloads' tests
+test: check-prerequisites test-java test-workloads ## Unit and cluster tests, and the workloads' tests
+
+.PHONY: check-prerequisites
+check-prerequisites: ## Name every tool `make test` needs that this machine lacks, and how to get it
+	@hack/check-prerequisites
 
 .PHONY: test-java
-test-java: check-format cluster-binaries ## Java unit tests (*Test) and cluster tests (*IT), after the format check
+test-java: check-prerequisites check-format cluster-binaries ## Java unit tests (*Test) and cluster tests (*IT), after the format check
 	$(MVN) verify
 
 .PHONY: check-format
