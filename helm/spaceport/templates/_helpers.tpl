@@ -147,6 +147,9 @@ spec:
   {{- with $v.priorityClassName }}
   priorityClassName: {{ . }}
   {{- end }}
+  {{- with $v.terminationGracePeriodSeconds }}
+  terminationGracePeriodSeconds: {{ . }}
+  {{- end }}
   securityContext:
     {{- include "spaceport.podSecurityContext" . | nindent 4 }}
   containers:

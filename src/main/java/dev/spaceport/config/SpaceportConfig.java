@@ -100,6 +100,13 @@ public interface SpaceportConfig {
     Duration streamIdleLimit();
 
     /**
+     * On SIGTERM, held requests are answered 503 at once and proxied ones get this long to finish;
+     * the pod's termination grace period must be longer (the chart's is).
+     */
+    @WithDefault("20s")
+    Duration drainTimeout();
+
+    /**
      * Paths whose requests neither count as activity nor wake a Space (health checks, crawlers'
      * favourites).
      */

@@ -11,7 +11,7 @@ import io.vertx.httpproxy.ProxyResponse;
 
 /**
  * Tells the app where the visitor came from (Gradio builds its URLs from these), keeping what an
- * ingress in front already said; and turns a Space that cannot answer into 503 with Retry-After.
+ * ingress in front already said; and answers for a Space that cannot ({@link Unavailable}).
  */
 final class ForwardedHeaders implements ProxyInterceptor {
 
@@ -24,13 +24,17 @@ final class ForwardedHeaders implements ProxyInterceptor {
               if (!(failure instanceof Unavailable unavailable)) {
                 return Future.failedFuture(failure);
               }
-              return Future.succeededFuture(
+              Unavailable.Reason reason = unavailable.reason();
+              ProxyResponse answer =
                   ctx.request()
                       .response()
-                      .setStatusCode(503)
-                      .putHeader("Retry-After", GatewayPages.RETRY_AFTER_SECONDS)
+                      .setStatusCode(reason.status())
                       .putHeader("Content-Type", "text/plain; charset=utf-8")
-                      .setBody(Body.body(Buffer.buffer(unavailable.reason().message() + "\n"))));
+                      .setBody(Body.body(Buffer.buffer(reason.message() + "\n")));
+              if (reason.retryLater()) {
+                answer.putHeader("Retry-After", GatewayPages.RETRY_AFTER_SECONDS);
+              }
+              return Future.succeededFuture(answer);
             });
   }
 

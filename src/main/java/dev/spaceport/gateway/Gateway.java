@@ -19,16 +19,21 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.httpproxy.HttpProxy;
-import io.vertx.httpproxy.OriginRequestProvider;
 import io.vertx.httpproxy.ProxyOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The gateway role (docs/architecture.md): one reverse proxy, built on vertx-http-proxy, in front
@@ -54,9 +59,16 @@ public class Gateway {
   private WakeCoordinator wake;
   private WakingStatus wakingStatus;
   private OpenStreams streams;
+  private PodConnector connector;
 
   /** The open stream of each visitor's request being proxied, until its response ends. */
   private final Map<HttpServerRequest, OpenStreams.Stream> streamOf = new ConcurrentHashMap<>();
+
+  /** Requests being proxied (WebSockets too), which a stopping gateway lets finish. */
+  private final Set<HttpServerRequest> inFlight = ConcurrentHashMap.newKeySet();
+
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
+  private volatile boolean stopping;
 
   private VisitorPolicy visitors;
   private GatewayMetrics metrics;
@@ -78,6 +90,7 @@ public class Gateway {
     wake = new WakeCoordinator(vertx, directory, writer, gateway.maxHeldRequests(), metrics);
     wakingStatus = new WakingStatus(vertx, directory, wake);
     streams = new OpenStreams(gateway.streamIdleLimit().toMillis());
+    connector = new PodConnector(vertx, wake);
 
     // One server and one pool of pod connections per event loop (Vert.x shares the port between
     // them), so the gateway uses every core, as nginx does with a worker per core.
@@ -90,7 +103,7 @@ public class Gateway {
                   public void start(Promise<Void> started) {
                     HttpClient pods = podClient(vertx);
                     HttpProxy proxy = proxy(pods);
-                    WebSocketTunnel tunnel = new WebSocketTunnel(pods);
+                    WebSocketTunnel tunnel = new WebSocketTunnel(pods, connector);
                     // HTTP/1.1 as ingress controllers speak it to their backends; no h2c upgrade,
                     // no compression.
                     vertx
@@ -148,12 +161,13 @@ public class Gateway {
     HttpProxy proxy =
         HttpProxy.reverseProxy(new ProxyOptions(), http); // WebSockets: WebSocketTunnel
     proxy.origin(
-        OriginRequestProvider.selector(
-            ctx ->
-                route(ctx.request().proxiedRequest())
-                    .map(wake::readyPod)
-                    .orElseGet(
-                        () -> Future.failedFuture(new Unavailable(Unavailable.Reason.GONE)))));
+        ctx ->
+            route(ctx.request().proxiedRequest())
+                .map(
+                    key ->
+                        connector.connect(
+                            ctx.client(), key, a -> new RequestOptions().setServer(a)))
+                .orElseGet(() -> Future.failedFuture(new Unavailable(Unavailable.Reason.GONE))));
     proxy.addInterceptor(new ForwardedHeaders());
     proxy.addInterceptor(new StreamTraffic(streamOf::get));
     return proxy;
@@ -166,9 +180,28 @@ public class Gateway {
     }
   }
 
+  /**
+   * SIGTERM: new requests and held ones are answered 503 with Retry-After (the Space is fine; this
+   * gateway replica is going), requests already proxied get the drain timeout to finish.
+   */
   void onStop(@Observes ShutdownEvent event) {
     if (directory == null) {
       return;
+    }
+    stopping = true;
+    wake.stop();
+    if (inFlight.isEmpty()) {
+      drained.complete(null);
+    }
+    Duration drain = config.gateway().drainTimeout();
+    try {
+      drained.get(drain.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      Log.warnf("%d requests still open after the %s drain; closing them", inFlight.size(), drain);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e);
     }
     vertx.cancelTimer(flushTimer);
     activity.flush();
@@ -193,20 +226,25 @@ public class Gateway {
         .endHandler(
             v -> {
               metrics.recordRequest(key, request.response(), System.nanoTime() - start);
-              endStream(request);
+              finished(request);
             });
+    if (stopping) {
+      request.response().putHeader("Connection", "close");
+      unavailable(request, Unavailable.Reason.STOPPING);
+      return;
+    }
     Space space = key == null ? null : directory.space(key).orElse(null);
     if (space == null) {
       respond(request, 404, HTML, GatewayPages.notFound());
       return;
     }
     boolean ready = directory.readyPod(key).isPresent();
-    if (GatewayPages.STATUS_PATH.equals(request.path())) {
-      wakingStatus.handle(request, key, space, ready);
-      return;
-    }
     String method = request.method().name();
     boolean counts = visitors.counts(method, request.path(), request.getHeader("User-Agent"));
+    if (GatewayPages.STATUS_PATH.equals(request.path())) {
+      wakingStatus.handle(request, key, space, ready, counts);
+      return;
+    }
     if (counts) {
       activity.record(key, System.currentTimeMillis());
     }
@@ -247,19 +285,31 @@ public class Gateway {
       HttpProxy proxy,
       WebSocketTunnel tunnel) {
     OpenStreams.Stream stream = counts ? streams.open(key, System.currentTimeMillis()) : null;
+    inFlight.add(request);
     if (VisitorPolicy.isWebSocket(request.method().name(), request.getHeader("Upgrade"))) {
-      tunnel.handle(request, wake.readyPod(key), stream, this::closeStream);
+      tunnel.handle(
+          request,
+          key,
+          stream,
+          closed -> {
+            closeStream(closed);
+            finished(request);
+          });
       return;
     }
     if (stream != null) {
       streamOf.put(request, stream);
-      request.response().closeHandler(v -> endStream(request));
     }
+    request.response().closeHandler(v -> finished(request));
     proxy.handle(request);
   }
 
-  private void endStream(HttpServerRequest request) {
+  /** The request's response ended or its connection closed (either, or both, in any order). */
+  private void finished(HttpServerRequest request) {
     closeStream(streamOf.remove(request));
+    if (inFlight.remove(request) && stopping && inFlight.isEmpty()) {
+      drained.complete(null);
+    }
   }
 
   /** The sleep clock starts when a Space's last stream closes. */
@@ -276,8 +326,7 @@ public class Gateway {
   }
 
   private static void unavailable(HttpServerRequest request, Unavailable.Reason reason) {
-    request.response().putHeader("Retry-After", GatewayPages.RETRY_AFTER_SECONDS);
-    respond(request, 503, "text/plain; charset=utf-8", reason.message() + "\n");
+    Unavailable.respond(request.response(), reason);
   }
 
   static void respond(HttpServerRequest request, int code, String type, String body) {

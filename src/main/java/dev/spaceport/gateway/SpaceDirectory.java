@@ -55,6 +55,7 @@ public class SpaceDirectory {
   private final Map<SpaceKey, Map<String, String>> readyPodIps = new ConcurrentHashMap<>();
   private final List<Consumer<SpaceKey>> readyListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<Space>> spaceListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<SpaceKey>> deletedListeners = new CopyOnWriteArrayList<>();
   private SharedIndexInformer<Space> spaceInformer;
   private SharedIndexInformer<Pod> podInformer;
 
@@ -133,6 +134,11 @@ public class SpaceDirectory {
     readyListeners.add(listener);
   }
 
+  /** Hears that a Space was deleted. */
+  public void onSpaceDeleted(Consumer<SpaceKey> listener) {
+    deletedListeners.add(listener);
+  }
+
   /** Hears every new version of a Space (its status included). */
   public void onSpaceChanged(Consumer<Space> listener) {
     spaceListeners.add(listener);
@@ -185,6 +191,7 @@ public class SpaceDirectory {
     SpaceKey key = SpaceKey.of(space);
     spaces.remove(key);
     reclaim(key, List.of());
+    deletedListeners.forEach(listener -> listener.accept(key));
   }
 
   /**

@@ -31,6 +31,10 @@ class WakeCoordinator {
   private final int maxHeld;
   private final GatewayMetrics metrics;
   private final Map<SpaceKey, Queue<Waiter>> waiters = new ConcurrentHashMap<>();
+
+  /** Waking pages' long-polls: told when the Space is ready, holding no request and no slot. */
+  private final Map<SpaceKey, Queue<Promise<Void>>> watchers = new ConcurrentHashMap<>();
+
   private final Map<SpaceKey, AtomicInteger> held = new ConcurrentHashMap<>();
 
   /** The sleep (its sleepingSince) each Space was asked to wake from, and when. */
@@ -50,6 +54,8 @@ class WakeCoordinator {
     this.maxHeld = maxHeld;
     this.metrics = metrics;
     directory.onReadyPod(this::release);
+    // A Space deleted while requests wait for it will never answer them.
+    directory.onSpaceDeleted(key -> failAll(key, Unavailable.Reason.GONE));
     // A request may come after the pod went but before the gateway saw status.sleepingSince:
     // it is held, and the wake is asked for as soon as the Space is seen asleep.
     directory.onSpaceChanged(
@@ -106,6 +112,51 @@ class WakeCoordinator {
   }
 
   /**
+   * Completes once the Space has a Ready pod, or after {@code maxWaitMillis} at the latest. Asks no
+   * wake and takes none of the Space's held-request slots: a waking page's long-poll.
+   */
+  Future<Void> readyOrAfter(SpaceKey key, long maxWaitMillis) {
+    if (directory.readyPod(key).isPresent()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> promise = Promise.promise();
+    Queue<Promise<Void>> queue = watchers.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>());
+    queue.add(promise);
+    long timer = vertx.setTimer(Math.max(1, maxWaitMillis), t -> promise.tryComplete());
+    promise
+        .future()
+        .onComplete(
+            done -> {
+              vertx.cancelTimer(timer);
+              queue.remove(promise);
+            });
+    if (directory.readyPod(key).isPresent()) {
+      promise.tryComplete();
+    }
+    return promise.future();
+  }
+
+  /** Answers every held request now: the gateway is stopping. */
+  void stop() {
+    for (SpaceKey key : waiters.keySet()) {
+      failAll(key, Unavailable.Reason.STOPPING);
+    }
+  }
+
+  private void failAll(SpaceKey key, Unavailable.Reason reason) {
+    Queue<Waiter> queue = waiters.get(key);
+    Waiter waiter;
+    while (queue != null && (waiter = queue.poll()) != null) {
+      waiter.promise().tryFail(new Unavailable(reason));
+    }
+    Queue<Promise<Void>> watching = watchers.get(key);
+    Promise<Void> watcher;
+    while (watching != null && (watcher = watching.poll()) != null) {
+      watcher.tryComplete();
+    }
+  }
+
+  /**
    * Asks a sleeping Space to wake, once per sleep. Also for a waking page that holds no request.
    */
   void requestWake(SpaceKey key, Space space) {
@@ -144,12 +195,17 @@ class WakeCoordinator {
     }
     Queue<Waiter> queue = waiters.get(key);
     var address = directory.readyPod(key);
-    if (queue == null || address.isEmpty()) {
+    if (address.isEmpty()) {
       return;
     }
     Waiter waiter;
-    while ((waiter = queue.poll()) != null) {
+    while (queue != null && (waiter = queue.poll()) != null) {
       waiter.promise().tryComplete(address.get());
+    }
+    Queue<Promise<Void>> watching = watchers.get(key);
+    Promise<Void> watcher;
+    while (watching != null && (watcher = watching.poll()) != null) {
+      watcher.tryComplete();
     }
   }
 }

@@ -6,7 +6,6 @@ import dev.spaceport.rules.SpaceDefaults;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The waking page's view of a Space at {@link GatewayPages#STATUS_PATH}: ready or not, and its
@@ -27,29 +26,28 @@ final class WakingStatus {
     this.wake = wake;
   }
 
-  void handle(HttpServerRequest request, SpaceKey key, Space space, boolean ready) {
+  /**
+   * @param visitor whether the request passes the visitor filter: only a visitor's poll wakes the
+   *     Space (a HEAD request, a crawler or a probe does not)
+   */
+  void handle(
+      HttpServerRequest request, SpaceKey key, Space space, boolean ready, boolean visitor) {
     if (ready || request.getParam("wait") == null || SpaceDefaults.paused(space)) {
       Gateway.respond(request, 200, "application/json", json(space, ready));
       return;
     }
-    AtomicBoolean answered = new AtomicBoolean();
-    Runnable answer =
-        () -> {
-          if (answered.compareAndSet(false, true)) {
-            boolean nowReady = directory.readyPod(key).isPresent();
-            Gateway.respond(
-                request,
-                200,
-                "application/json",
-                json(directory.space(key).orElse(space), nowReady));
-          }
-        };
-    long timer = vertx.setTimer(WAIT_MS, t -> answer.run());
-    wake.readyPod(key)
+    if (visitor) {
+      wake.requestWake(key, space);
+    }
+    wake.readyOrAfter(key, WAIT_MS)
         .onComplete(
             done -> {
-              vertx.cancelTimer(timer);
-              answer.run();
+              boolean nowReady = directory.readyPod(key).isPresent();
+              Gateway.respond(
+                  request,
+                  200,
+                  "application/json",
+                  json(directory.space(key).orElse(space), nowReady));
             });
   }
 

@@ -1,6 +1,6 @@
 package dev.spaceport.gateway;
 
-import io.vertx.core.Future;
+import dev.spaceport.gateway.SpaceDirectory.SpaceKey;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.SocketAddress;
 import java.util.function.Consumer;
 
 /**
@@ -20,46 +19,24 @@ import java.util.function.Consumer;
 final class WebSocketTunnel {
 
   private final HttpClient pods;
+  private final PodConnector connector;
 
-  WebSocketTunnel(HttpClient pods) {
+  WebSocketTunnel(HttpClient pods, PodConnector connector) {
     this.pods = pods;
+    this.connector = connector;
   }
 
   /**
-   * @param pod the Space's ready pod, once it has one (a wake may come first)
    * @param stream the visitor's stream, open from the upgrade request on; null when it does not
    *     count
    * @param closed called with {@code stream} when the tunnel ends, or could not be made
    */
   void handle(
       HttpServerRequest request,
-      Future<SocketAddress> pod,
+      SpaceKey key,
       OpenStreams.Stream stream,
       Consumer<OpenStreams.Stream> closed) {
     request.pause();
-    pod.onFailure(
-            failure -> {
-              closed.accept(stream);
-              if (failure instanceof Unavailable unavailable) {
-                request
-                    .response()
-                    .setStatusCode(503)
-                    .putHeader("Retry-After", GatewayPages.RETRY_AFTER_SECONDS)
-                    .putHeader("Content-Type", "text/plain; charset=utf-8")
-                    .end(unavailable.reason().message() + "\n");
-              } else {
-                request.response().setStatusCode(502).end();
-              }
-            })
-        .onSuccess(address -> connect(request, address, stream, closed));
-  }
-
-  private void connect(
-      HttpServerRequest request,
-      SocketAddress address,
-      OpenStreams.Stream stream,
-      Consumer<OpenStreams.Stream> closed) {
-    request.resume();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     request
         .headers()
@@ -72,20 +49,32 @@ final class WebSocketTunnel {
     // Some browsers send "Connection: keep-alive, Upgrade", which apps' servers refuse.
     headers.set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
     ForwardedHeaders.set(request, headers);
-    pods.request(
-            new RequestOptions()
-                .setServer(address)
-                .setHost(address.host())
-                .setPort(address.port())
-                .setMethod(HttpMethod.GET)
-                .setURI(request.uri())
-                .setHeaders(headers))
-        .compose(upgrade -> upgrade.connect())
+    connector
+        .connect(
+            pods,
+            key,
+            address ->
+                new RequestOptions()
+                    .setServer(address)
+                    .setHost(address.host())
+                    .setPort(address.port())
+                    .setMethod(HttpMethod.GET)
+                    .setURI(request.uri())
+                    .setHeaders(headers))
+        .compose(
+            upgrade -> {
+              request.resume();
+              return upgrade.connect();
+            })
         .onComplete(
             done -> {
               if (done.failed()) {
                 closed.accept(stream);
-                request.response().setStatusCode(502).end();
+                if (done.cause() instanceof Unavailable unavailable) {
+                  Unavailable.respond(request.response(), unavailable.reason());
+                } else {
+                  request.response().setStatusCode(502).end();
+                }
                 return;
               }
               var answer = done.result();

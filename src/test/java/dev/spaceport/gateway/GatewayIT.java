@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -318,6 +319,106 @@ class GatewayIT {
       Space woken = client.resources(Space.class).inNamespace(ns.name()).withName("dozer").get();
       assertThat(woken.getStatus().getWakeRequestedAt()).isNotNull();
     }
+  }
+
+  /**
+   * A pod can turn Ready a moment before its app listens: requests released to it then are tried
+   * again (nothing was sent), so every one gets its answer, none a 502.
+   */
+  @Test
+  void appListeningAMomentAfterItsPodIsReadyGetsEveryHeldRequestNoneA502(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    try (PodApps apps = new PodApps(client, ns.name(), Duration.ofSeconds(2))) {
+      Space late = TestSpaces.gradio(ns.name(), "late", null);
+      late.getSpec().setSleepTime("3s");
+      client.resource(late).create();
+      awaitAsleep(client, ns, "late");
+
+      List<CompletableFuture<HttpResponse<String>>> responses =
+          IntStream.range(0, 100)
+              .mapToObj(
+                  i ->
+                      HTTP.sendAsync(
+                          request(ns, "late", "/r/" + i).GET().build(),
+                          HttpResponse.BodyHandlers.ofString()))
+              .toList();
+      CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new))
+          .get(90, TimeUnit.SECONDS);
+
+      assertThat(responses.stream().map(r -> r.join().statusCode())).containsOnly(200).hasSize(100);
+    }
+  }
+
+  /** A Space deleted during a wake will never answer: its held requests get 404 at once. */
+  @Test
+  void spaceDeletedWhileRequestsAreHeldAnswersThemWith404WithinTwoSeconds(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    Space doomed =
+        TestSpaces.annotated(
+            TestSpaces.gradio(ns.name(), "doomed", null),
+            Map.of("pod-ready.stage.kwok.x-k8s.io/delay", "1h"));
+    client.resource(doomed).create();
+    awaitStage(client, ns, "doomed", "APP_STARTING");
+    await()
+        .atMost(WAIT)
+        .until(() -> get(ns, "doomed", GatewayPages.STATUS_PATH).statusCode() == 200);
+
+    List<CompletableFuture<HttpResponse<String>>> held =
+        IntStream.range(0, 20)
+            .mapToObj(
+                i ->
+                    HTTP.sendAsync(
+                        request(ns, "doomed", "/r/" + i).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()))
+            .toList();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                meters
+                            .find("spaceport.gateway.held.requests")
+                            .tag("space", ns.name() + "/doomed")
+                            .gauge()
+                        != null
+                    && meters
+                            .find("spaceport.gateway.held.requests")
+                            .tag("space", ns.name() + "/doomed")
+                            .gauge()
+                            .value()
+                        == 20);
+    client.resources(Space.class).inNamespace(ns.name()).withName("doomed").delete();
+    long deleted = System.nanoTime();
+
+    CompletableFuture.allOf(held.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deleted)).isLessThan(2000);
+    assertThat(held.stream().map(r -> r.join().statusCode())).containsOnly(404);
+  }
+
+  /**
+   * A crawler's or a probe's poll of the waking page's status neither wakes the Space nor holds.
+   */
+  @Test
+  void wakingStatusPolledByACrawlerDoesNotWakeTheSpace(KubernetesClient client, TestNamespace ns)
+      throws Exception {
+    client.resource(space(ns, "dreamer", "3s")).create();
+    awaitAsleep(client, ns, "dreamer");
+
+    HttpResponse<String> poll =
+        HTTP.send(
+            request(ns, "dreamer", GatewayPages.STATUS_PATH + "?wait=1")
+                .header("User-Agent", "Googlebot/2.1 (+http://www.google.com/bot.html)")
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(poll.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(poll.body()).getBoolean("ready")).isFalse();
+    Space still = SpaceWaits.space(client, ns, "dreamer");
+    assertThat(still.getStatus().getStage()).isEqualTo("SLEEPING");
+    assertThat(still.getStatus().getWakeRequestedAt()).isNull();
+    var heldGauge =
+        meters.find("spaceport.gateway.held.requests").tag("space", ns.name() + "/dreamer").gauge();
+    assertThat(heldGauge == null ? 0 : heldGauge.value()).isZero();
   }
 
   @Test

@@ -11,9 +11,11 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -35,11 +37,13 @@ public final class PodApps implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
   private final SharedIndexInformer<Pod> informer;
+  private final Duration listenAfterReady;
+  private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
 
   /**
-   * The Space, annotated so that kwok turns its pod Ready 1 s after the pod has an IP: the stand-in
-   * (started when the pod gets its IP) listens by then, as a readiness probe would ensure. Needs
-   * the annotation in spaceport.pod-annotations-from-space.
+   * The Space, annotated so that kwok starts its pod's app 1 s after the pod has an IP (and turns
+   * it Ready a moment later): the stand-in (started when the pod gets its IP) listens by then, as a
+   * readiness probe would ensure. Needs the annotation in spaceport.pod-annotations-from-space.
    */
   public static Space readyAfterListening(Space space) {
     Map<String, String> annotations =
@@ -50,6 +54,16 @@ public final class PodApps implements AutoCloseable {
   }
 
   public PodApps(KubernetesClient client, String namespace) {
+    this(client, namespace, null);
+  }
+
+  /**
+   * Stand-ins that start listening only {@code listenAfterReady} after their pod turns Ready: an
+   * app slower than its readiness probe (one on another port, say), which refuses connections a
+   * moment.
+   */
+  public PodApps(KubernetesClient client, String namespace, Duration listenAfterReady) {
+    this.listenAfterReady = listenAfterReady;
     informer =
         client
             .pods()
@@ -85,6 +99,28 @@ public final class PodApps implements AutoCloseable {
       stop(name);
       return;
     }
+    if (servers.containsKey(name)) {
+      return;
+    }
+    if (listenAfterReady != null) {
+      if (TestPods.isReady(pod) && scheduled.add(name)) {
+        // Off the event loop: listen() waits for the server to bind.
+        vertx.setTimer(
+            listenAfterReady.toMillis(),
+            t ->
+                vertx.executeBlocking(
+                    () -> {
+                      listen(pod);
+                      return null;
+                    }));
+      }
+      return;
+    }
+    listen(pod);
+  }
+
+  private synchronized void listen(Pod pod) {
+    String name = pod.getMetadata().getName();
     if (servers.containsKey(name)) {
       return;
     }
@@ -149,7 +185,8 @@ public final class PodApps implements AutoCloseable {
   }
 
   /** Waits until the port is free: the next pod may get the same IP. */
-  private void stop(String pod) {
+  private synchronized void stop(String pod) {
+    scheduled.remove(pod);
     HttpServer server = servers.remove(pod);
     if (server != null) {
       server.close().toCompletionStage().toCompletableFuture().join();
