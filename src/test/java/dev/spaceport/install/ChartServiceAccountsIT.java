@@ -32,8 +32,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -199,6 +201,42 @@ class ChartServiceAccountsIT {
             .doesNotContain("forbidden: User \"system:serviceaccount:")
             .contains("Installed features");
       }
+      // SIGTERM while the gateway holds requests for a Space that is still starting: each gets
+      // 503 with Retry-After before the process exits, none a reset connection.
+      Space stuck =
+          TestSpaces.annotated(
+              TestSpaces.gradio(ns.name(), "stuck", null),
+              Map.of("pod-ready.stage.kwok.x-k8s.io/delay", "1h"));
+      client.resource(stuck).create();
+      SpaceWaits.awaitStage(client, ns, "stuck", "APP_STARTING");
+      await("the gateway knows the Space")
+          .atMost(WAIT)
+          .until(() -> get(gatewayPort, ns, "stuck", "/.spaceport/status").statusCode() == 200);
+      List<CompletableFuture<HttpResponse<String>>> held =
+          IntStream.range(0, 50)
+              .mapToObj(
+                  i ->
+                      HTTP.sendAsync(
+                          request(gatewayPort, ns, "stuck", "/r/" + i).GET().build(),
+                          HttpResponse.BodyHandlers.ofString()))
+              .toList();
+      String heldGauge = "spaceport_gateway_held_requests{space=\"" + ns.name() + "/stuck\"} 50.0";
+      await("50 requests held")
+          .atMost(WAIT)
+          .until(() -> metrics(gatewayManagement).contains(heldGauge));
+      Process gatewayProcess = processes.get(1);
+      gatewayProcess.destroy();
+      CompletableFuture.allOf(held.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+      assertThat(held)
+          .allSatisfy(
+              r -> {
+                assertThat(r.join().statusCode()).isEqualTo(503);
+                assertThat(r.join().headers().firstValue("Retry-After")).isPresent();
+              });
+      assertThat(gatewayProcess.waitFor(30, TimeUnit.SECONDS))
+          .as("gateway exits on SIGTERM")
+          .isTrue();
+
       // SIGTERM, as a pod's stop: both exit (with leader election, JOSDK's own exit on losing the
       // Lease once deadlocked the operator's shutdown).
       for (Process process : processes) {
@@ -229,13 +267,29 @@ class ChartServiceAccountsIT {
 
   private static HttpResponse<String> get(int port, TestNamespace ns, String name)
       throws Exception {
+    return get(port, ns, name, "/");
+  }
+
+  private static HttpResponse<String> get(int port, TestNamespace ns, String name, String path)
+      throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-            .header("Host", SpaceHosts.label(ns.name(), name) + ".spaces.localhost")
-            .timeout(Duration.ofSeconds(60))
-            .GET()
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+        request(port, ns, name, path).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpRequest.Builder request(int port, TestNamespace ns, String name, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Host", SpaceHosts.label(ns.name(), name) + ".spaces.localhost")
+        .timeout(Duration.ofSeconds(60));
+  }
+
+  private static String metrics(int port) throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static int health(int port, String probe) throws Exception {
