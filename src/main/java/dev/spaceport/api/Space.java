@@ -2,6 +2,7 @@ package dev.spaceport.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -36,6 +37,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+@ValidationRule(
+    value =
+        "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')"
+            + " && size(self.metadata.name) <= 63",
+    message =
+        "metadata.name must be a DNS label that starts with a letter (a-z, 0-9, '-'; at most 63"
+            + " characters): the Space's Service is named after it")
 public class Space extends CustomResource<SpaceSpec, SpaceStatus> implements Namespaced {
 
   public static final String GROUP = "spaceport.dev";

@@ -3,11 +3,13 @@ package dev.spaceport.api;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 public class SpaceSecret {
 
   @Required
   @Pattern(SpaceSpec.ENV_NAME)
+  @Size(max = 128)
   @JsonPropertyDescription(
       "Environment variable name the app reads, e.g. HF_TOKEN; also the file name under /run/secrets.")
   private String name;

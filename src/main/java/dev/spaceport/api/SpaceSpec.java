@@ -16,6 +16,13 @@ import java.util.Map;
     value = "self.sdk != 'docker' || has(self.source.image)",
     message = "sdk docker needs source.image (a built image)",
     fieldPath = ".source")
+@ValidationRule(
+    value =
+        "!has(self.variables) || !has(self.secrets)"
+            + " || self.secrets.all(s, !(s.name in self.variables))",
+    message =
+        "a variable has the name of a secret: each environment variable comes from one of them",
+    fieldPath = ".variables")
 public class SpaceSpec {
 
   /** A duration such as 15m, 1h30m or 2d. */
@@ -26,6 +33,16 @@ public class SpaceSpec {
   public static final String HOSTNAME =
       "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
   public static final String ENV_NAME = "^[A-Za-z_][A-Za-z0-9_]*$";
+
+  /** The variables Spaceport itself gives every Space's app, as the Hub does (HubEnvironment). */
+  public static final String HUB_VARIABLES =
+      "^(SPACE_ID|SPACE_AUTHOR_NAME|SPACE_REPO_NAME|SPACE_TITLE|SPACE_HOST|ACCELERATOR|CPU_CORES"
+          + "|MEMORY|HOME|GRADIO_SERVER_NAME|GRADIO_SERVER_PORT|STREAMLIT_SERVER_PORT|PORT"
+          + "|SPACE_APP_FILE|SDK_VERSION|PYTHON_VERSION)$";
+
+  private static final String NOT_HUB_VARIABLES =
+      "names Spaceport sets itself (SPACE_ID, SPACE_HOST, ACCELERATOR, HOME, PORT, GRADIO_SERVER_PORT"
+          + " and the other Hub variables) cannot be set here";
 
   @JsonPropertyDescription(
       "Title shown in UIs; given to the app as SPACE_TITLE. Defaults to the Space's name.")
@@ -64,6 +81,9 @@ public class SpaceSpec {
   private String hardware;
 
   @Pattern(DURATION_OR_NEVER)
+  @ValidationRule(
+      value = "!self.matches('^(0+(s|m|h|d))+$')",
+      message = "must be longer than zero (never keeps the Space awake)")
   @JsonPropertyDescription(
       "Idle time after the last request before the Space sleeps (its pod and GPU are released), e.g. 15m, 1h or 2d; or never. Defaults to the flavor's defaultSleepTime.")
   private String sleepTime;
@@ -71,18 +91,30 @@ public class SpaceSpec {
   @JsonPropertyDescription("Owner pause: the Space is scaled to zero and visitors do not wake it.")
   private Boolean paused;
 
+  @Size(max = 128)
   @ValidationRule(
       value = "self.all(k, k.matches(r'" + ENV_NAME + "'))",
       message = "variable names must be valid environment variable names ([A-Za-z_][A-Za-z0-9_]*)")
+  @ValidationRule(
+      value = "self.all(k, !k.matches(r'" + HUB_VARIABLES + "'))",
+      message = "variable " + NOT_HUB_VARIABLES)
   @JsonPropertyDescription(
       "Plain environment variables for the app. Not secret: use secrets for tokens.")
   private Map<String, String> variables;
 
   @JsonPropertyDescription(
       "Secrets for the app, each from a key of a Kubernetes Secret in the Space's namespace: set as an environment variable and mounted read-only at /run/secrets/<name>.")
+  @Size(max = 32)
+  @ValidationRule(
+      value = "self.all(s, self.exists_one(t, t.name == s.name))",
+      message = "secret names must be unique: each is one environment variable")
+  @ValidationRule(
+      value = "self.all(s, !s.name.matches(r'" + HUB_VARIABLES + "'))",
+      message = "secret " + NOT_HUB_VARIABLES)
   private List<SpaceSecret> secrets;
 
   @Pattern(DURATION)
+  @ValidationRule(value = "!self.matches('^(0+(s|m|h|d))+$')", message = "must be longer than zero")
   @JsonPropertyDescription(
       "How long the app may take to become healthy after it is scheduled before the Space is a RUNTIME_ERROR, e.g. 30m (the default) or 1h. Waiting for GPU capacity does not count.")
   private String startupTimeout;

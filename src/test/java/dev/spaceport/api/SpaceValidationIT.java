@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * manifest in {@code src/test/resources/valid-spaces} is accepted. Adding a file adds a case.
  *
  * <p>Each invalid manifest starts with {@code # expect: <field path>: <rest of the apiserver's
- * message>}; the part before the first {@code ": "} is the field path the apiserver must name.
+ * message>}; the part before the first {@code ": "} is the field path the apiserver must name, or
+ * {@code <nil>} for a rule at the schema's root (metadata.name), whose message names the field.
  *
  * <p>Manifests are sent as generic resources, never through the {@link Space} class, so that what
  * the apiserver sees is the file as written (the typed model would refuse an unknown sdk itself, or
@@ -111,7 +112,7 @@ class SpaceValidationIT {
         .as(
             "the expectation of %s must start with the field path, e.g. spec.appPort: ...",
             file.getFileName())
-        .matches("spec(\\.[A-Za-z0-9_]+(\\[[0-9]+\\])?)*: .+");
+        .matches("(spec(\\.[A-Za-z0-9_]+(\\[[0-9]+\\])?)*|<nil>): .+");
     return expected;
   }
 

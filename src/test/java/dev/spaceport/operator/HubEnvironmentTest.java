@@ -8,12 +8,14 @@ import dev.spaceport.api.HardwareFlavor;
 import dev.spaceport.api.Sdk;
 import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceSource;
+import dev.spaceport.api.SpaceSpec;
 import dev.spaceport.testing.TestConfig;
 import dev.spaceport.testing.TestSpaces;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -180,5 +182,27 @@ class HubEnvironmentTest {
     gpu.setProduct("NVIDIA-A10G");
     flavor.getSpec().setGpu(gpu);
     return flavor;
+  }
+
+  /** The CRD refuses variables and secrets named like these (SpaceSpec.HUB_VARIABLES). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("spaces")
+  void everyVariableSpaceportSetsIsReservedByTheSpaceApi(
+      String kind, Consumer<Space> change, HardwareFlavor flavor, List<String> expected) {
+    Space space = TestSpaces.gradio("team", "demo", flavor.getMetadata().getName());
+    change.accept(space);
+    var userNames = new java.util.HashSet<String>();
+    Optional.ofNullable(space.getSpec().getVariables())
+        .ifPresent(v -> userNames.addAll(v.keySet()));
+    Optional.ofNullable(space.getSpec().getSecrets())
+        .ifPresent(secrets -> secrets.forEach(secret -> userNames.add(secret.getName())));
+    List<String> own =
+        HubEnvironment.of(space, flavor, TestConfig.defaults()).stream()
+            .map(EnvVar::getName)
+            .filter(name -> !userNames.contains(name))
+            .toList();
+    assertThat(own)
+        .isNotEmpty()
+        .allSatisfy(name -> assertThat(name).matches(SpaceSpec.HUB_VARIABLES));
   }
 }

@@ -642,6 +642,52 @@ class SpaceOperatorIT {
                     && TestPods.ofSpace(client, ns, "doomed").isEmpty());
   }
 
+  /**
+   * Everything the CRD admits, reconciled for real (not only dry-run): each valid Space gets a
+   * status for its generation, and no write of its objects is refused (a Service name with a dot,
+   * say, would be).
+   */
+  @Test
+  void everySpaceTheCrdAdmitsIsReconciledWithoutARefusedWrite(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    List<String> names = new java.util.ArrayList<>();
+    try (var files =
+        java.nio.file.Files.list(
+            TestCluster.repoRoot().resolve("src/test/resources/valid-spaces"))) {
+      for (var file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        var space =
+            client
+                .getKubernetesSerialization()
+                .unmarshal(
+                    java.nio.file.Files.readString(file),
+                    io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+        space.getMetadata().setNamespace(ns.name());
+        client.resource(space).create();
+        names.add(space.getMetadata().getName());
+      }
+    }
+    assertThat(names).hasSizeGreaterThanOrEqualTo(4);
+    for (String name : names) {
+      Space reconciled =
+          await("status of " + name)
+              .atMost(WAIT)
+              .until(
+                  () -> space(client, ns, name),
+                  s ->
+                      s.getStatus() != null
+                          && s.getMetadata()
+                              .getGeneration()
+                              .equals(s.getStatus().getObservedGeneration()));
+      // A valid spec either runs (or starts) or waits for what it names (a Secret): never
+      // ApplyFailed.
+      await("no refused write for " + name)
+          .during(Duration.ofSeconds(3))
+          .atMost(WAIT)
+          .until(() -> !"ApplyFailed".equals(SpaceWaits.reason(space(client, ns, name), "Ready")));
+      assertThat(reconciled.getStatus().getStage()).isNotNull();
+    }
+  }
+
   @Test
   void everyExampleReachesRunning(KubernetesClient client, TestNamespace ns) throws Exception {
     List<String> spaces = new java.util.ArrayList<>();
