@@ -107,6 +107,12 @@ public interface SpaceportConfig {
     Duration drainTimeout();
 
     /**
+     * CIDRs of the peers (the ingress controller's pods) whose X-Forwarded-* headers are kept; from
+     * any other peer they are replaced. None by default: every peer is a visitor.
+     */
+    Optional<List<String>> trustedProxies();
+
+    /**
      * Paths whose requests neither count as activity nor wake a Space (health checks, crawlers'
      * favourites).
      */

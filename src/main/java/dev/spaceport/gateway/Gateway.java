@@ -26,6 +26,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -60,6 +61,7 @@ public class Gateway {
   private WakingStatus wakingStatus;
   private OpenStreams streams;
   private PodConnector connector;
+  private ForwardedHeaders forwarded;
 
   /** The open stream of each visitor's request being proxied, until its response ends. */
   private final Map<HttpServerRequest, OpenStreams.Stream> streamOf = new ConcurrentHashMap<>();
@@ -91,6 +93,7 @@ public class Gateway {
     wakingStatus = new WakingStatus(vertx, directory, wake);
     streams = new OpenStreams(gateway.streamIdleLimit().toMillis());
     connector = new PodConnector(vertx, wake);
+    forwarded = new ForwardedHeaders(gateway.trustedProxies().orElse(List.of()));
 
     // One server and one pool of pod connections per event loop (Vert.x shares the port between
     // them), so the gateway uses every core, as nginx does with a worker per core.
@@ -103,7 +106,7 @@ public class Gateway {
                   public void start(Promise<Void> started) {
                     HttpClient pods = podClient(vertx);
                     HttpProxy proxy = proxy(pods);
-                    WebSocketTunnel tunnel = new WebSocketTunnel(pods, connector);
+                    WebSocketTunnel tunnel = new WebSocketTunnel(pods, connector, forwarded);
                     // HTTP/1.1 as ingress controllers speak it to their backends; no h2c upgrade,
                     // no compression.
                     vertx
@@ -168,7 +171,7 @@ public class Gateway {
                         connector.connect(
                             ctx.client(), key, a -> new RequestOptions().setServer(a)))
                 .orElseGet(() -> Future.failedFuture(new Unavailable(Unavailable.Reason.GONE))));
-    proxy.addInterceptor(new ForwardedHeaders());
+    proxy.addInterceptor(forwarded);
     proxy.addInterceptor(new StreamTraffic(streamOf::get));
     return proxy;
   }

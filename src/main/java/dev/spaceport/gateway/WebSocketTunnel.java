@@ -20,10 +20,12 @@ final class WebSocketTunnel {
 
   private final HttpClient pods;
   private final PodConnector connector;
+  private final ForwardedHeaders forwarded;
 
-  WebSocketTunnel(HttpClient pods, PodConnector connector) {
+  WebSocketTunnel(HttpClient pods, PodConnector connector, ForwardedHeaders forwarded) {
     this.pods = pods;
     this.connector = connector;
+    this.forwarded = forwarded;
   }
 
   /**
@@ -48,7 +50,7 @@ final class WebSocketTunnel {
             });
     // Some browsers send "Connection: keep-alive, Upgrade", which apps' servers refuse.
     headers.set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
-    ForwardedHeaders.set(request, headers);
+    forwarded.set(request, headers);
     connector
         .connect(
             pods,

@@ -91,28 +91,93 @@ class GatewayIT {
     await().atMost(WAIT).until(() -> get(ns, name, "/").statusCode() == 200);
   }
 
+  /** From the ingress controller (127.0.0.2, trusted in the test profile): what it said is kept. */
   @Test
   void requestToARunningSpaceReachesTheAppWithForwardedHeaders(
       KubernetesClient client, TestNamespace ns) throws Exception {
     try (PodApps apps = new PodApps(client, ns.name())) {
       startServed(client, ns, "hello");
 
-      HttpResponse<String> response =
-          HTTP.send(
-              request(ns, "hello", "/config?x=1")
-                  .header("X-Forwarded-Proto", "https")
-                  .POST(HttpRequest.BodyPublishers.ofString("payload"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      JsonObject echo =
+          fromPeer(
+              "127.0.0.2",
+              ns,
+              "hello",
+              "/config?x=1",
+              Map.of("X-Forwarded-Proto", "https", "X-Forwarded-For", "203.0.113.9"),
+              "payload");
 
-      assertThat(response.statusCode()).isEqualTo(200);
-      JsonObject echo = new JsonObject(response.body());
       assertThat(echo.getString("path")).isEqualTo("/config");
       assertThat(echo.getString("body")).isEqualTo("payload");
       JsonObject headers = echo.getJsonObject("headers");
       assertThat(headers.getString("x-forwarded-host")).isEqualTo(host(ns, "hello"));
       assertThat(headers.getString("x-forwarded-proto")).isEqualTo("https");
+      assertThat(headers.getString("x-forwarded-for")).isEqualTo("203.0.113.9, 127.0.0.2");
+    }
+  }
+
+  /** A visitor that is not a trusted proxy cannot forge the address or host the app sees. */
+  @Test
+  void forwardedHeadersFromAnUntrustedPeerAreReplacedNotPassedOn(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    try (PodApps apps = new PodApps(client, ns.name())) {
+      startServed(client, ns, "guarded");
+
+      JsonObject headers =
+          fromPeer(
+                  "127.0.0.1",
+                  ns,
+                  "guarded",
+                  "/",
+                  Map.of(
+                      "X-Forwarded-For", "10.0.0.1",
+                      "X-Forwarded-Host", "admin.internal",
+                      "X-Forwarded-Proto", "https",
+                      "X-Real-IP", "10.0.0.1",
+                      "Forwarded", "for=10.0.0.1;host=admin.internal"),
+                  "")
+              .getJsonObject("headers");
+
       assertThat(headers.getString("x-forwarded-for")).isEqualTo("127.0.0.1");
+      assertThat(headers.getString("x-forwarded-host")).isEqualTo(host(ns, "guarded"));
+      assertThat(headers.getString("x-forwarded-proto")).isEqualTo("http");
+      assertThat(headers.containsKey("x-real-ip")).isFalse();
+      assertThat(headers.containsKey("forwarded")).isFalse();
+    }
+  }
+
+  /** A POST through the gateway from a given local address, answered by the stand-in's echo. */
+  private JsonObject fromPeer(
+      String localAddress,
+      TestNamespace ns,
+      String name,
+      String path,
+      Map<String, String> headers,
+      String body)
+      throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      var http =
+          vertx.createHttpClient(
+              new io.vertx.core.http.HttpClientOptions().setLocalAddress(localAddress));
+      var options =
+          new io.vertx.core.http.RequestOptions()
+              .setHost("127.0.0.1")
+              .setPort(gateway.port())
+              .setMethod(io.vertx.core.http.HttpMethod.POST)
+              .setURI(path)
+              .putHeader("Host", host(ns, name));
+      headers.forEach(options::putHeader);
+      var response =
+          http.request(options)
+              .compose(request -> request.send(body))
+              .compose(r -> r.body().map(b -> new JsonObject(b.toString())))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      return response;
+    } finally {
+      vertx.close();
     }
   }
 
