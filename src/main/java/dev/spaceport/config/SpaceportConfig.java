@@ -1,5 +1,6 @@
 package dev.spaceport.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -111,6 +112,21 @@ public interface SpaceportConfig {
      * any other peer they are replaced. None by default: every peer is a visitor.
      */
     Optional<List<String>> trustedProxies();
+
+    /** A new connection that sends no complete request headers for this long is closed. */
+    @WithDefault("30s")
+    Duration headerTimeout();
+
+    /**
+     * A keep-alive connection with no new request for this long is closed; longer than the ingress
+     * controller's upstream keep-alive (nginx: 60 s).
+     */
+    @WithDefault("2m")
+    Duration keepAliveTimeout();
+
+    /** Request bodies larger than this (by Content-Length) are refused with 413. */
+    @WithDefault("256M")
+    MemorySize maxBodySize();
 
     /**
      * Paths whose requests neither count as activity nor wake a Space (health checks, crawlers'

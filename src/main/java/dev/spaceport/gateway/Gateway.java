@@ -62,6 +62,8 @@ public class Gateway {
   private OpenStreams streams;
   private PodConnector connector;
   private ForwardedHeaders forwarded;
+  private HeaderTimeouts headerTimeouts;
+  private long maxBodyBytes;
 
   /** The open stream of each visitor's request being proxied, until its response ends. */
   private final Map<HttpServerRequest, OpenStreams.Stream> streamOf = new ConcurrentHashMap<>();
@@ -94,6 +96,10 @@ public class Gateway {
     streams = new OpenStreams(gateway.streamIdleLimit().toMillis());
     connector = new PodConnector(vertx, wake);
     forwarded = new ForwardedHeaders(gateway.trustedProxies().orElse(List.of()));
+    headerTimeouts =
+        new HeaderTimeouts(
+            vertx, gateway.headerTimeout().toMillis(), gateway.keepAliveTimeout().toMillis());
+    maxBodyBytes = gateway.maxBodySize().asLongValue();
 
     // One server and one pool of pod connections per event loop (Vert.x shares the port between
     // them), so the gateway uses every core, as nginx does with a worker per core.
@@ -116,6 +122,7 @@ public class Gateway {
                                 .setPort(port)
                                 .setCompressionSupported(false)
                                 .setHttp2ClearTextEnabled(false))
+                        .connectionHandler(headerTimeouts::opened)
                         .requestHandler(request -> handle(request, proxy, tunnel))
                         .listen()
                         .<Void>mapEmpty()
@@ -223,6 +230,9 @@ public class Gateway {
 
   private void handle(HttpServerRequest request, HttpProxy proxy, WebSocketTunnel tunnel) {
     long start = System.nanoTime();
+    headerTimeouts.requestStarted(request.connection());
+    boolean webSocket =
+        VisitorPolicy.isWebSocket(request.method().name(), request.getHeader("Upgrade"));
     SpaceKey key = route(request).orElse(null);
     request
         .response()
@@ -230,6 +240,9 @@ public class Gateway {
             v -> {
               metrics.recordRequest(key, request.response(), System.nanoTime() - start);
               finished(request);
+              if (!webSocket) {
+                headerTimeouts.responseEnded(request.connection());
+              }
             });
     if (stopping) {
       request.response().putHeader("Connection", "close");
@@ -239,6 +252,11 @@ public class Gateway {
     Space space = key == null ? null : directory.space(key).orElse(null);
     if (space == null) {
       respond(request, 404, HTML, GatewayPages.notFound());
+      return;
+    }
+    if (tooLarge(request)) {
+      request.response().putHeader("Connection", "close");
+      respond(request, 413, "text/plain; charset=utf-8", "The request body is too large.\n");
       return;
     }
     boolean ready = directory.readyPod(key).isPresent();
@@ -319,6 +337,15 @@ public class Gateway {
   private void closeStream(OpenStreams.Stream stream) {
     if (stream != null && streams.close(stream)) {
       activity.record(stream.space(), System.currentTimeMillis());
+    }
+  }
+
+  private boolean tooLarge(HttpServerRequest request) {
+    String length = request.getHeader("Content-Length");
+    try {
+      return length != null && Long.parseLong(length.trim()) > maxBodyBytes;
+    } catch (NumberFormatException e) {
+      return false; // the HTTP codec has refused a malformed length already
     }
   }
 

@@ -146,6 +146,79 @@ class GatewayIT {
     }
   }
 
+  /**
+   * Hostile or broken clients get a clear answer or a closed connection: oversized headers 431, an
+   * over-long Host 431, a garbage request line 400, a body past the limit (1 MiB in the test
+   * profile) 413; and 300 connections that never finish their headers are closed after the header
+   * timeout (2 s) without keeping a visitor from being served meanwhile.
+   */
+  @Test
+  void hostileAndSlowClientsGetAnAnswerOrAreClosedAndVisitorsAreStillServed(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    try (PodApps apps = new PodApps(client, ns.name())) {
+      startServed(client, ns, "tough");
+      String host = host(ns, "tough");
+      assertThat(
+              raw(
+                  "GET / HTTP/1.1\r\nHost: "
+                      + host
+                      + "\r\nX-Big: "
+                      + "a".repeat(100_000)
+                      + "\r\n\r\n"))
+          .startsWith("HTTP/1.1 431");
+      assertThat(raw("GET / HTTP/1.1\r\nHost: " + "h".repeat(10_000) + "\r\n\r\n"))
+          .startsWith("HTTP/1.1 431");
+      assertThat(raw("\u0001\u0002 garbage\r\n\r\n")).matches("(?s)(HTTP/1.[01] 400 .*|)");
+      assertThat(
+              raw(
+                  "POST / HTTP/1.1\r\nHost: "
+                      + host
+                      + "\r\nContent-Length: 2097152\r\nContent-Type: application/octet-stream\r\n\r\n"))
+          .startsWith("HTTP/1.1 413");
+
+      List<java.net.Socket> slow = new ArrayList<>();
+      try {
+        for (int i = 0; i < 300; i++) {
+          java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port());
+          socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\n").getBytes());
+          slow.add(socket);
+        }
+        long start = System.nanoTime();
+        assertThat(get(ns, "tough", "/").statusCode()).isEqualTo(200);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2000);
+        for (java.net.Socket socket : slow) {
+          socket.setSoTimeout(10_000);
+          assertThat(socket.getInputStream().read()).as("closed by the gateway").isEqualTo(-1);
+        }
+      } finally {
+        for (java.net.Socket socket : slow) {
+          socket.close();
+        }
+      }
+    }
+  }
+
+  /** Sends raw bytes to the gateway and returns what it answers before closing (at most 10 s). */
+  private String raw(String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      byte[] buffer = new byte[4096];
+      int read;
+      try {
+        read = socket.getInputStream().read(buffer);
+      } catch (java.net.SocketException reset) {
+        return "";
+      }
+      return read < 0
+          ? ""
+          : new String(buffer, 0, read, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
+
   /** A POST through the gateway from a given local address, answered by the stand-in's echo. */
   private JsonObject fromPeer(
       String localAddress,
