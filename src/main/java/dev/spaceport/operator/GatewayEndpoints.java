@@ -21,6 +21,15 @@ public final class GatewayEndpoints {
     if (config.endpoints().isPresent()) {
       return new Addresses(List.copyOf(config.endpoints().get()), config.podPort());
     }
+    return fromSlices(gatewaySlices, config.podPort());
+  }
+
+  /**
+   * The ready IPv4 addresses of the gateway Service's EndpointSlices, in order. An endpoint whose
+   * readiness is unknown counts as ready, as Kubernetes says it should; IPv6 slices are left out,
+   * since a Space's EndpointSlice is IPv4.
+   */
+  static Addresses fromSlices(Collection<EndpointSlice> gatewaySlices, int port) {
     List<String> ready =
         gatewaySlices.stream()
             .filter(slice -> "IPv4".equals(slice.getAddressType()) && slice.getEndpoints() != null)
@@ -34,7 +43,7 @@ public final class GatewayEndpoints {
             .distinct()
             .sorted()
             .toList();
-    return new Addresses(ready, config.podPort());
+    return new Addresses(ready, port);
   }
 
   static String namespace(SpaceportConfig.Gateway config) {

@@ -688,6 +688,68 @@ class SpaceOperatorIT {
     }
   }
 
+  /**
+   * A namespace that enforces the restricted Pod Security Standard admits every kind of Space pod:
+   * from an image, from git (with its clone container and credentials), with secrets.
+   */
+  @Test
+  void spacePodsAreAdmittedWhereRestrictedPodSecurityIsEnforced(
+      KubernetesClient client, TestNamespace ns) {
+    client
+        .namespaces()
+        .withName(ns.name())
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce", "restricted");
+              n.getMetadata()
+                  .getLabels()
+                  .put("pod-security.kubernetes.io/enforce-version", "latest");
+              return n;
+            });
+    for (String secret : List.of("hf", "git-credentials")) {
+      client
+          .secrets()
+          .inNamespace(ns.name())
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName(secret)
+                  .endMetadata()
+                  .addToData("token", Base64.getEncoder().encodeToString("t".getBytes()))
+                  .addToData("username", Base64.getEncoder().encodeToString("u".getBytes()))
+                  .addToData("password", Base64.getEncoder().encodeToString("p".getBytes()))
+                  .build())
+          .create();
+    }
+    client.resource(TestSpaces.gradio(ns.name(), "from-image", "cpu-basic")).create();
+    client
+        .resource(
+            TestSpaces.withSecret(
+                TestSpaces.gradio(ns.name(), "with-secret", "cpu-basic"),
+                "HF_TOKEN",
+                "hf",
+                "token"))
+        .create();
+    Space fromGit = TestSpaces.gradio(ns.name(), "from-git", "cpu-basic");
+    var git = new dev.spaceport.api.GitSource();
+    git.setUrl("https://git.example.test/team/app.git");
+    git.setCredentialsSecret("git-credentials");
+    var source = new dev.spaceport.api.SpaceSource();
+    source.setGit(git);
+    fromGit.getSpec().setSource(source);
+    client.resource(fromGit).create();
+
+    for (String name : List.of("from-image", "with-secret", "from-git")) {
+      awaitStage(client, ns, name, "RUNNING");
+    }
+    assertThat(
+            client.v1().events().inNamespace(ns.name()).list().getItems().stream()
+                .filter(e -> "FailedCreate".equals(e.getReason()))
+                .map(e -> e.getMessage())
+                .toList())
+        .isEmpty();
+  }
+
   @Test
   void everyExampleReachesRunning(KubernetesClient client, TestNamespace ns) throws Exception {
     List<String> spaces = new java.util.ArrayList<>();

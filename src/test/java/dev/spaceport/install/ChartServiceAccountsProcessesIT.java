@@ -17,6 +17,9 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -48,7 +51,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * gateway's addresses are TEST-NET ones (the apiserver refuses loopback in EndpointSlices).
  */
 @ExtendWith(ClusterExtension.class)
-class ChartServiceAccountsIT {
+class ChartServiceAccountsProcessesIT {
 
   private static final Path REPO = TestCluster.repoRoot();
   private static final HttpClient HTTP =
@@ -119,12 +122,11 @@ class ChartServiceAccountsIT {
       processes.add(
           start(
               "operator",
+              "operator-a",
               kubeconfig(work, releaseNs, release + "-operator"),
               properties,
               operatorLog,
-              List.of(
-                  "-Dspaceport.gateway.endpoints=192.0.2.10",
-                  "-Dquarkus.http.port=" + operatorManagement)));
+              List.of("-Dquarkus.http.port=" + operatorManagement)));
       int gatewayManagement = freePort();
       processes.add(
           start(
@@ -155,6 +157,29 @@ class ChartServiceAccountsIT {
         await("the gateway serves the Space")
             .atMost(WAIT)
             .until(() -> get(gatewayPort, ns, "hello").statusCode() == 200);
+
+        // The real topology, without the test override: each Space's EndpointSlice follows the
+        // gateway Service's ready endpoints (here a stand-in slice: no gateway pod runs here) as
+        // they scale up, turn unready and scale down.
+        String gatewayService = release + "-gateway";
+        client
+            .resource(gatewaySlice(releaseNs, gatewayService, Map.of("192.0.2.21", true)))
+            .create();
+        awaitSpaceEndpoints(client, ns, "hello", List.of("192.0.2.21"));
+        client
+            .resource(
+                gatewaySlice(
+                    releaseNs, gatewayService, Map.of("192.0.2.21", true, "192.0.2.22", true)))
+            .update();
+        awaitSpaceEndpoints(client, ns, "hello", List.of("192.0.2.21", "192.0.2.22"));
+        client
+            .resource(
+                gatewaySlice(
+                    releaseNs, gatewayService, Map.of("192.0.2.21", false, "192.0.2.22", true)))
+            .update();
+        awaitSpaceEndpoints(client, ns, "hello", List.of("192.0.2.22"));
+        client.resource(gatewaySlice(releaseNs, gatewayService, Map.of())).update();
+        awaitSpaceEndpoints(client, ns, "hello", List.of());
 
         // The chart turns on the per-Space NetworkPolicy and leader election: both done under its
         // RBAC.
@@ -201,6 +226,55 @@ class ChartServiceAccountsIT {
             .doesNotContain("forbidden: User \"system:serviceaccount:")
             .contains("Installed features");
       }
+      // Two operator replicas, as the chart's replicas: 2 gives: one leads, the other waits on the
+      // Lease and writes nothing; killed (SIGKILL, no Lease release), the leader is replaced within
+      // the Lease's duration and Spaces are reconciled again.
+      Lease lease = client.leases().inNamespace(releaseNs).withName(release + "-operator").get();
+      assertThat(lease.getSpec().getHolderIdentity()).startsWith("operator-");
+      Path standbyLog = work.resolve("operator-standby.log");
+      int standbyManagement = freePort();
+      Process standby =
+          start(
+              "operator",
+              "standby",
+              kubeconfig(work, releaseNs, release + "-operator"),
+              properties,
+              standbyLog,
+              List.of("-Dquarkus.http.port=" + standbyManagement));
+      processes.add(standby);
+      await("the standby is up")
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .until(() -> health(standbyManagement, "live") == 200);
+      client.resource(space(ns, "while-standby")).create();
+      SpaceWaits.awaitStage(client, ns, "while-standby", "RUNNING");
+      assertThat(reconciles(operatorManagement)).as("the leader's reconciles").isPositive();
+      assertThat(reconciles(standbyManagement)).as("a follower reconciles nothing").isZero();
+      Process leader = processes.get(0);
+      leader.destroyForcibly();
+      long killed = System.nanoTime();
+      await("the standby leads")
+          .atMost(WAIT)
+          .until(
+              () ->
+                  client
+                      .leases()
+                      .inNamespace(releaseNs)
+                      .withName(release + "-operator")
+                      .get()
+                      .getSpec()
+                      .getHolderIdentity()
+                      .startsWith("standby-"));
+      long takeoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+      int leaseSeconds = lease.getSpec().getLeaseDurationSeconds();
+      assertThat(takeoverMillis).isLessThan((leaseSeconds + 10) * 1000L);
+      System.out.printf(
+          "leader killed: standby took the Lease in %d ms (lease %d s)%n",
+          takeoverMillis, leaseSeconds);
+      client.resource(space(ns, "after-failover")).create();
+      SpaceWaits.awaitStage(client, ns, "after-failover", "RUNNING");
+      assertThat(reconciles(standbyManagement)).as("the new leader's reconciles").isPositive();
+
       // SIGTERM while the gateway holds requests for a Space that is still starting: each gets
       // 503 with Retry-After before the process exits, none a reset connection.
       Space stuck =
@@ -265,6 +339,62 @@ class ChartServiceAccountsIT {
     return space;
   }
 
+  /** A stand-in for the EndpointSlice Kubernetes keeps for the gateway's Service. */
+  private static EndpointSlice gatewaySlice(
+      String namespace, String service, Map<String, Boolean> readyByAddress) {
+    return new EndpointSliceBuilder()
+        .withNewMetadata()
+        .withName(service + "-standin")
+        .withNamespace(namespace)
+        .addToLabels("kubernetes.io/service-name", service)
+        .addToLabels("endpointslice.kubernetes.io/managed-by", "spaceport-test")
+        .endMetadata()
+        .withAddressType("IPv4")
+        .withEndpoints(
+            readyByAddress.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(
+                    e ->
+                        new EndpointBuilder()
+                            .withAddresses(e.getKey())
+                            .withNewConditions()
+                            .withReady(e.getValue())
+                            .endConditions()
+                            .build())
+                .toList())
+        .addNewPort()
+        .withName("http")
+        .withPort(8080)
+        .withProtocol("TCP")
+        .endPort()
+        .build();
+  }
+
+  /** The Space's EndpointSlice holds exactly these addresses within seconds. */
+  private static void awaitSpaceEndpoints(
+      KubernetesClient client, TestNamespace ns, String space, List<String> expected) {
+    await("EndpointSlice of " + space + " = " + expected)
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> {
+              EndpointSlice slice =
+                  client
+                      .discovery()
+                      .v1()
+                      .endpointSlices()
+                      .inNamespace(ns.name())
+                      .withName(space + "-gateway")
+                      .get();
+              List<String> addresses =
+                  slice == null || slice.getEndpoints() == null
+                      ? List.of()
+                      : slice.getEndpoints().stream()
+                          .flatMap(e -> e.getAddresses().stream())
+                          .toList();
+              return slice != null && addresses.equals(expected);
+            });
+  }
+
   private static HttpResponse<String> get(int port, TestNamespace ns, String name)
       throws Exception {
     return get(port, ns, name, "/");
@@ -280,6 +410,15 @@ class ChartServiceAccountsIT {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .header("Host", SpaceHosts.label(ns.name(), name) + ".spaces.localhost")
         .timeout(Duration.ofSeconds(60));
+  }
+
+  /** Reconciles a process has started, from JOSDK's meters. */
+  private static double reconciles(int port) throws Exception {
+    return metrics(port)
+        .lines()
+        .filter(l -> l.startsWith("operator_sdk_reconciliations_started_total"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private static String metrics(int port) throws Exception {
@@ -354,6 +493,13 @@ class ChartServiceAccountsIT {
   private static Process start(
       String role, Path kubeconfig, Path properties, Path log, List<String> extra)
       throws IOException {
+    return start(role, role, kubeconfig, properties, log, extra);
+  }
+
+  /** As a pod named {@code hostname} (the operator's Lease identity starts with it). */
+  private static Process start(
+      String role, String hostname, Path kubeconfig, Path properties, Path log, List<String> extra)
+      throws IOException {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -368,6 +514,7 @@ class ChartServiceAccountsIT {
     env.put("KUBECONFIG", kubeconfig.toString());
     env.put("QUARKUS_CONFIG_LOCATIONS", properties.toString());
     env.put("SPACEPORT_ROLES", role);
+    env.put("HOSTNAME", hostname);
     return builder.start();
   }
 
