@@ -11,6 +11,8 @@ import dev.spaceport.testing.PodAppsScript;
 import dev.spaceport.testing.SpaceWaits;
 import dev.spaceport.testing.TestCluster;
 import dev.spaceport.testing.TestNamespace;
+import dev.spaceport.testing.TestPods;
+import dev.spaceport.testing.TestSpaces;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -159,6 +161,56 @@ class PodAppsIT {
       return false;
     } catch (ConnectException e) {
       return true;
+    }
+  }
+
+  /**
+   * A kubelet never gives two live pods one address; if the test world ever did, pod-apps must say
+   * so and serve neither, rather than send one pod's visitors to the other's app.
+   */
+  @Test
+  void twoLivePodsWithOneAddressGetNoAppAndAReasonInTheLog(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    try (PodAppsScript podApps = new PodAppsScript(ns.name())) {
+      for (String name : List.of("first", "second")) {
+        client.resource(TestSpaces.gradio(ns.name(), name, "cpu-basic")).create();
+        SpaceWaits.awaitStage(client, ns, name, "RUNNING");
+      }
+      Pod first = TestPods.onlyPod(client, ns, "first");
+      Pod second = TestPods.onlyPod(client, ns, "second");
+      String ip = first.getStatus().getPodIP();
+      await("both apps start")
+          .atMost(WAIT)
+          .until(() -> podApps.log().split("listening at").length > 2);
+
+      client
+          .pods()
+          .inNamespace(ns.name())
+          .withName(second.getMetadata().getName())
+          .editStatus(
+              p -> {
+                p.getStatus().setPodIP(ip);
+                p.getStatus().setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIP(ip)));
+                return p;
+              });
+
+      String firstName = first.getMetadata().getName();
+      String secondName = second.getMetadata().getName();
+      await("pod-apps refuses the shared address")
+          .atMost(WAIT)
+          .until(
+              () ->
+                  podApps
+                          .log()
+                          .contains(
+                              firstName
+                                  + ": refused: address "
+                                  + ip
+                                  + " is also held by "
+                                  + ns.name()
+                                  + "/"
+                                  + secondName)
+                      && podApps.log().contains("stop " + firstName));
     }
   }
 }

@@ -487,6 +487,53 @@ class GatewayIT {
     }
   }
 
+  /**
+   * Past the queue bound (250 in the test profile) a request is refused at once, and one held past
+   * the Space's startupTimeout is answered: both 503 with Retry-After and the reason, none left
+   * hanging.
+   */
+  @Test
+  void requestsPastTheQueueBoundOrTheStartupTimeoutGet503WithRetryAfterAndTheReason(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    Space stuck =
+        TestSpaces.annotated(
+            TestSpaces.gradio(ns.name(), "stuck", null),
+            Map.of("pod-ready.stage.kwok.x-k8s.io/delay", "1h"));
+    stuck.getSpec().setStartupTimeout("6s");
+    client.resource(stuck).create();
+    awaitStage(client, ns, "stuck", "APP_STARTING");
+    await()
+        .atMost(WAIT)
+        .until(() -> get(ns, "stuck", GatewayPages.STATUS_PATH).statusCode() == 200);
+
+    long start = System.nanoTime();
+    List<CompletableFuture<HttpResponse<String>>> responses =
+        IntStream.range(0, 260)
+            .mapToObj(
+                i ->
+                    HTTP.sendAsync(
+                        request(ns, "stuck", "/r/" + i).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()))
+            .toList();
+    CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+    assertThat(responses)
+        .allSatisfy(
+            r -> {
+              assertThat(r.join().statusCode()).isEqualTo(503);
+              assertThat(r.join().headers().firstValue("Retry-After")).isPresent();
+            });
+    Map<String, Long> byReason =
+        responses.stream()
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    r -> r.join().body().strip(), java.util.stream.Collectors.counting()));
+    assertThat(byReason)
+        .containsEntry("Too many requests are waiting for the Space to wake.", 10L)
+        .containsEntry("The Space did not start in time.", 250L);
+    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(30);
+  }
+
   /** A Space deleted during a wake will never answer: its held requests get 404 at once. */
   @Test
   void spaceDeletedWhileRequestsAreHeldAnswersThemWith404WithinTwoSeconds(
