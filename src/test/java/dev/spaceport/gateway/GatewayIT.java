@@ -219,6 +219,22 @@ class GatewayIT {
     }
   }
 
+  /** A WebSocket to the stand-in's echo at /ws, through the gateway. */
+  private io.vertx.core.http.WebSocket webSocket(Vertx vertx, TestNamespace ns, String name)
+      throws Exception {
+    return vertx
+        .createHttpClient()
+        .webSocket(
+            new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(gateway.port())
+                .setURI("/ws")
+                .addHeader("Host", host(ns, name)))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+  }
+
   /** A POST through the gateway from a given local address, answered by the stand-in's echo. */
   private JsonObject fromPeer(
       String localAddress,
@@ -336,18 +352,7 @@ class GatewayIT {
       startServed(client, ns, "session", "3s");
       Vertx vertx = Vertx.vertx();
       try {
-        var ws =
-            vertx
-                .createHttpClient()
-                .webSocket(
-                    new WebSocketConnectOptions()
-                        .setHost("127.0.0.1")
-                        .setPort(gateway.port())
-                        .setURI("/ws")
-                        .addHeader("Host", host(ns, "session")))
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(10, TimeUnit.SECONDS);
+        var ws = webSocket(vertx, ns, "session");
         List<String> echoes = new java.util.concurrent.CopyOnWriteArrayList<>();
         ws.textMessageHandler(echoes::add);
         // A message a second for three times the sleep time; the Space must stay RUNNING.
@@ -413,17 +418,7 @@ class GatewayIT {
       startServed(client, ns, "abandoned", "3s");
       Vertx vertx = Vertx.vertx();
       try {
-        vertx
-            .createHttpClient()
-            .webSocket(
-                new WebSocketConnectOptions()
-                    .setHost("127.0.0.1")
-                    .setPort(gateway.port())
-                    .setURI("/ws")
-                    .addHeader("Host", host(ns, "abandoned")))
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+        webSocket(vertx, ns, "abandoned");
         Instant opened = Instant.now();
         Space asleep = awaitStage(client, ns, "abandoned", "SLEEPING");
         assertThat(Instant.parse(asleep.getStatus().getSleepingSince()))

@@ -2,26 +2,16 @@ package dev.spaceport.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spaceport.api.HardwareFlavor;
-import dev.spaceport.api.HardwareFlavorSpec;
+import dev.spaceport.testing.TestFlavors;
 import dev.spaceport.testing.TestSpaces;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FlavorCatalogTest {
 
-  static HardwareFlavor flavor(String name, boolean isDefault) {
-    HardwareFlavor flavor = new HardwareFlavor();
-    flavor.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    HardwareFlavorSpec spec = new HardwareFlavorSpec();
-    spec.setDefault(isDefault);
-    flavor.setSpec(spec);
-    return flavor;
-  }
-
   private final FlavorCatalog catalog =
-      new FlavorCatalog(List.of(flavor("t4-small", false), flavor("cpu-basic", true)));
+      new FlavorCatalog(
+          List.of(TestFlavors.named("t4-small", false), TestFlavors.named("cpu-basic", true)));
 
   @Test
   void namedFlavorIsFound() {
@@ -48,7 +38,8 @@ class FlavorCatalogTest {
 
   @Test
   void twoDefaultsAreNoDefault() {
-    var ambiguous = new FlavorCatalog(List.of(flavor("a", true), flavor("b", true)));
+    var ambiguous =
+        new FlavorCatalog(List.of(TestFlavors.named("a", true), TestFlavors.named("b", true)));
     var space = TestSpaces.gradio("ns", "s", null);
     assertThat(ambiguous.resolve(space)).isEmpty();
     assertThat(ambiguous.whyNot(space)).startsWith("2 hardware flavors claim to be the default");

@@ -3,16 +3,15 @@ package dev.spaceport.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spaceport.api.GitSource;
-import dev.spaceport.api.GpuSpec;
 import dev.spaceport.api.HardwareFlavor;
 import dev.spaceport.api.Sdk;
 import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceSource;
 import dev.spaceport.api.SpaceSpec;
 import dev.spaceport.testing.TestConfig;
+import dev.spaceport.testing.TestFlavors;
 import dev.spaceport.testing.TestSpaces;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +43,7 @@ class HubEnvironmentTest {
         Arguments.of(
             "gradio image on cpu",
             change(s -> {}),
-            cpuBasic(),
+            TestFlavors.cpuBasic(),
             concat(COMMON_CPU, "GRADIO_SERVER_NAME=0.0.0.0", "GRADIO_SERVER_PORT=7860")),
         Arguments.of(
             "gradio on a GPU flavor, titled, own port",
@@ -53,7 +52,7 @@ class HubEnvironmentTest {
                   s.getSpec().setTitle("Relevance demo");
                   s.getSpec().setAppPort(7861);
                 }),
-            a10gSmall(),
+            TestFlavors.a10gSmall(),
             List.of(
                 "SPACE_ID=team/demo",
                 "SPACE_AUTHOR_NAME=team",
@@ -69,32 +68,28 @@ class HubEnvironmentTest {
         Arguments.of(
             "streamlit",
             change(s -> s.getSpec().setSdk(Sdk.STREAMLIT)),
-            cpuBasic(),
+            TestFlavors.cpuBasic(),
             concat(COMMON_CPU, "STREAMLIT_SERVER_PORT=8501")),
         Arguments.of(
             "static",
             change(s -> s.getSpec().setSdk(Sdk.STATIC)),
-            cpuBasic(),
+            TestFlavors.cpuBasic(),
             concat(COMMON_CPU, "PORT=8080")),
         Arguments.of(
             "docker: nothing sdk-specific",
             change(s -> s.getSpec().setSdk(Sdk.DOCKER)),
-            cpuBasic(),
+            TestFlavors.cpuBasic(),
             COMMON_CPU),
         Arguments.of(
             "git source with README settings",
             change(
                 s -> {
-                  GitSource git = new GitSource();
-                  git.setUrl("https://git.example.test/team/demo.git");
-                  SpaceSource source = new SpaceSource();
-                  source.setGit(git);
-                  s.getSpec().setSource(source);
+                  fromGit(s);
                   s.getSpec().setAppFile("src/app.py");
                   s.getSpec().setSdkVersion("5.9.1");
                   s.getSpec().setPythonVersion("3.11");
                 }),
-            cpuBasic(),
+            TestFlavors.cpuBasic(),
             concat(
                 COMMON_CPU,
                 "GRADIO_SERVER_NAME=0.0.0.0",
@@ -106,13 +101,9 @@ class HubEnvironmentTest {
             "git source without settings: app.py",
             change(
                 s -> {
-                  GitSource git = new GitSource();
-                  git.setUrl("https://git.example.test/team/demo.git");
-                  SpaceSource source = new SpaceSource();
-                  source.setGit(git);
-                  s.getSpec().setSource(source);
+                  fromGit(s);
                 }),
-            cpuBasic(),
+            TestFlavors.cpuBasic(),
             concat(
                 COMMON_CPU,
                 "GRADIO_SERVER_NAME=0.0.0.0",
@@ -125,7 +116,7 @@ class HubEnvironmentTest {
                   s.getSpec().setVariables(Map.of("ZETA", "z", "ALPHA", "a"));
                   TestSpaces.withSecret(s, "HF_TOKEN", "hf", "token");
                 }),
-            cpuBasic(),
+            TestFlavors.cpuBasic(),
             concat(
                 COMMON_CPU,
                 "GRADIO_SERVER_NAME=0.0.0.0",
@@ -158,30 +149,20 @@ class HubEnvironmentTest {
     return var.getName() + "=" + var.getValue();
   }
 
+  private static void fromGit(Space space) {
+    GitSource git = new GitSource();
+    git.setUrl("https://git.example.test/team/demo.git");
+    SpaceSource source = new SpaceSource();
+    source.setGit(git);
+    space.getSpec().setSource(source);
+  }
+
   private static Consumer<Space> change(Consumer<Space> change) {
     return change;
   }
 
   private static List<String> concat(List<String> head, String... tail) {
     return Stream.concat(head.stream(), Stream.of(tail)).toList();
-  }
-
-  private static HardwareFlavor cpuBasic() {
-    HardwareFlavor flavor = FlavorCatalogTest.flavor("cpu-basic", true);
-    flavor.getSpec().setCpu(new Quantity("2"));
-    flavor.getSpec().setMemory(new Quantity("16Gi"));
-    return flavor;
-  }
-
-  private static HardwareFlavor a10gSmall() {
-    HardwareFlavor flavor = FlavorCatalogTest.flavor("a10g-small", false);
-    flavor.getSpec().setCpu(new Quantity("4"));
-    flavor.getSpec().setMemory(new Quantity("15Gi"));
-    GpuSpec gpu = new GpuSpec();
-    gpu.setCount(1);
-    gpu.setProduct("NVIDIA-A10G");
-    flavor.getSpec().setGpu(gpu);
-    return flavor;
   }
 
   /** The CRD refuses variables and secrets named like these (SpaceSpec.HUB_VARIABLES). */

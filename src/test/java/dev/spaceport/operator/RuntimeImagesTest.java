@@ -3,17 +3,16 @@ package dev.spaceport.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spaceport.api.GitSource;
-import dev.spaceport.api.HardwareFlavor;
 import dev.spaceport.api.Sdk;
 import dev.spaceport.api.Space;
 import dev.spaceport.config.SpaceportConfig;
 import dev.spaceport.testing.Dockerfiles;
 import dev.spaceport.testing.TestConfig;
+import dev.spaceport.testing.TestFlavors;
 import dev.spaceport.testing.TestSpaces;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.smallrye.config.WithDefault;
 import java.io.IOException;
@@ -66,7 +65,8 @@ class RuntimeImagesTest {
       names = {"GRADIO", "STREAMLIT", "STATIC"})
   void imagesFitTheGitSourcePod(Sdk sdk) throws Exception {
     PodSpec pod =
-        SpaceDeploymentDependent.build(gitSpace(sdk), cpuBasic(), null, TestConfig.defaults())
+        SpaceDeploymentDependent.build(
+                gitSpace(sdk), TestFlavors.cpuBasic(), null, TestConfig.defaults())
             .getSpec()
             .getTemplate()
             .getSpec();
@@ -160,13 +160,6 @@ class RuntimeImagesTest {
     space.getSpec().getSource().setImage(null);
     space.getSpec().getSource().setGit(git);
     return space;
-  }
-
-  private static HardwareFlavor cpuBasic() {
-    HardwareFlavor flavor = FlavorCatalogTest.flavor("cpu-basic", true);
-    flavor.getSpec().setCpu(new Quantity("2"));
-    flavor.getSpec().setMemory(new Quantity("16Gi"));
-    return flavor;
   }
 
   private static Object invoke(Method method, Object target) {

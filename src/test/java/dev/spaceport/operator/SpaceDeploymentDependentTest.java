@@ -3,12 +3,12 @@ package dev.spaceport.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spaceport.api.GitSource;
-import dev.spaceport.api.GpuSpec;
 import dev.spaceport.api.HardwareFlavor;
 import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceSource;
 import dev.spaceport.rules.SpaceLabels;
 import dev.spaceport.testing.TestConfig;
+import dev.spaceport.testing.TestFlavors;
 import dev.spaceport.testing.TestSpaces;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -20,25 +20,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SpaceDeploymentDependentTest {
-
-  private static HardwareFlavor a10gSmall() {
-    HardwareFlavor flavor = FlavorCatalogTest.flavor("a10g-small", false);
-    flavor.getSpec().setCpu(new Quantity("4"));
-    flavor.getSpec().setMemory(new Quantity("15Gi"));
-    GpuSpec gpu = new GpuSpec();
-    gpu.setCount(1);
-    gpu.setProduct("NVIDIA-A10G");
-    flavor.getSpec().setGpu(gpu);
-    flavor.getSpec().setNodeSelector(Map.of("pool", "gpu"));
-    return flavor;
-  }
-
-  private static HardwareFlavor cpuBasic() {
-    HardwareFlavor flavor = FlavorCatalogTest.flavor("cpu-basic", true);
-    flavor.getSpec().setCpu(new Quantity("2"));
-    flavor.getSpec().setMemory(new Quantity("16Gi"));
-    return flavor;
-  }
 
   private static Deployment build(Space space, HardwareFlavor flavor) {
     return SpaceDeploymentDependent.build(space, flavor, null, TestConfig.defaults());
@@ -60,7 +41,7 @@ class SpaceDeploymentDependentTest {
 
   @Test
   void gpuFlavorGivesLimitsSelectorAndToleration() {
-    Deployment d = build(TestSpaces.gradio("team", "demo", "a10g-small"), a10gSmall());
+    Deployment d = build(TestSpaces.gradio("team", "demo", "a10g-small"), TestFlavors.a10gSmall());
     Container app = app(d);
     PodSpec pod = d.getSpec().getTemplate().getSpec();
 
@@ -88,7 +69,7 @@ class SpaceDeploymentDependentTest {
 
   @Test
   void migFlavorToleratesTheGpuTaintAndItsOwnResource() {
-    HardwareFlavor mig = a10gSmall();
+    HardwareFlavor mig = TestFlavors.a10gSmall();
     mig.getSpec().getGpu().setResource("nvidia.com/mig-1g.10gb");
     PodSpec pod =
         build(TestSpaces.gradio("team", "demo", "a10g-small"), mig)
@@ -110,12 +91,12 @@ class SpaceDeploymentDependentTest {
     var space = TestSpaces.gradio("team", "demo", null);
     space.getSpec().setSdk(dev.spaceport.api.Sdk.STATIC);
     space.getSpec().setAppPort(8088);
-    assertThat(plainEnv(build(space, cpuBasic()))).containsEntry("PORT", "8088");
+    assertThat(plainEnv(build(space, TestFlavors.cpuBasic()))).containsEntry("PORT", "8088");
   }
 
   @Test
   void cpuFlavorHasNoGpuAndNoToleration() {
-    Deployment d = build(TestSpaces.gradio("team", "demo", null), cpuBasic());
+    Deployment d = build(TestSpaces.gradio("team", "demo", null), TestFlavors.cpuBasic());
     assertThat(app(d).getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
     assertThat(d.getSpec().getTemplate().getSpec().getTolerations()).isEmpty();
     assertThat(plainEnv(d)).containsEntry("ACCELERATOR", "none");
@@ -123,7 +104,7 @@ class SpaceDeploymentDependentTest {
 
   @Test
   void podIsRestrictedAndRunsAsUser1000() {
-    Deployment d = build(TestSpaces.gradio("team", "demo", null), cpuBasic());
+    Deployment d = build(TestSpaces.gradio("team", "demo", null), TestFlavors.cpuBasic());
     PodSpec pod = d.getSpec().getTemplate().getSpec();
     assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(1000L);
     assertThat(pod.getSecurityContext().getRunAsGroup()).isEqualTo(1000L);
@@ -142,7 +123,7 @@ class SpaceDeploymentDependentTest {
         TestSpaces.withSecret(TestSpaces.gradio("team", "demo", null), "HF_TOKEN", "hf", "token");
     space.getSpec().setTitle("My Demo");
     space.getSpec().setVariables(Map.of("B", "2", "A", "1"));
-    Deployment d = build(space, cpuBasic());
+    Deployment d = build(space, TestFlavors.cpuBasic());
 
     assertThat(plainEnv(d))
         .containsEntry("SPACE_ID", "team/demo")
@@ -184,7 +165,7 @@ class SpaceDeploymentDependentTest {
     Space space = TestSpaces.gradio("team", "demo", null);
     space.getSpec().setStartupTimeout("1h");
     space.getSpec().setAppPort(9000);
-    Container app = app(build(space, cpuBasic()));
+    Container app = app(build(space, TestFlavors.cpuBasic()));
     assertThat(
             app.getStartupProbe().getPeriodSeconds() * app.getStartupProbe().getFailureThreshold())
         .isEqualTo(3600);
@@ -192,7 +173,8 @@ class SpaceDeploymentDependentTest {
     assertThat(app.getReadinessProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(9000);
     assertThat(app.getPorts().get(0).getContainerPort()).isEqualTo(9000);
 
-    Container byDefault = app(build(TestSpaces.gradio("team", "demo", null), cpuBasic()));
+    Container byDefault =
+        app(build(TestSpaces.gradio("team", "demo", null), TestFlavors.cpuBasic()));
     assertThat(
             byDefault.getStartupProbe().getPeriodSeconds()
                 * byDefault.getStartupProbe().getFailureThreshold())
@@ -202,9 +184,9 @@ class SpaceDeploymentDependentTest {
   @Test
   void pausedSpaceHasNoReplicas() {
     Space space = TestSpaces.gradio("team", "demo", null);
-    assertThat(build(space, cpuBasic()).getSpec().getReplicas()).isEqualTo(1);
+    assertThat(build(space, TestFlavors.cpuBasic()).getSpec().getReplicas()).isEqualTo(1);
     space.getSpec().setPaused(true);
-    assertThat(build(space, cpuBasic()).getSpec().getReplicas()).isZero();
+    assertThat(build(space, TestFlavors.cpuBasic()).getSpec().getReplicas()).isZero();
   }
 
   @Test
@@ -212,7 +194,7 @@ class SpaceDeploymentDependentTest {
     Space space = TestSpaces.gradio("team", "demo", null);
     Deployment asleep =
         SpaceDeploymentDependent.build(
-            space, cpuBasic(), "2026-11-26T12:00:00Z", TestConfig.defaults());
+            space, TestFlavors.cpuBasic(), "2026-11-26T12:00:00Z", TestConfig.defaults());
     assertThat(asleep.getSpec().getReplicas()).isZero();
     assertThat(asleep.getMetadata().getAnnotations())
         .containsEntry(SpaceLabels.SLEEPING_SINCE, "2026-11-26T12:00:00Z");
@@ -221,10 +203,10 @@ class SpaceDeploymentDependentTest {
   @Test
   void restartedAtChangesTheTemplateAndItsHash() {
     Space space = TestSpaces.gradio("team", "demo", null);
-    Deployment before = build(space, cpuBasic());
+    Deployment before = build(space, TestFlavors.cpuBasic());
     TestSpaces.annotated(
         space, Map.of(SpaceLabels.RESTARTED_AT, "2026-11-26T12:00:00Z", "unrelated", "x"));
-    Deployment after = build(space, cpuBasic());
+    Deployment after = build(space, TestFlavors.cpuBasic());
 
     Map<String, String> annotations = after.getSpec().getTemplate().getMetadata().getAnnotations();
     assertThat(annotations)
@@ -246,7 +228,8 @@ class SpaceDeploymentDependentTest {
         TestSpaces.withSecret(
             TestSpaces.gradio("team", "demo", "a10g-small"), "HF_TOKEN", "hf", "token");
     space.getSpec().setVariables(Map.of("X", "1", "Y", "2"));
-    assertThat(build(space, a10gSmall())).isEqualTo(build(space, a10gSmall()));
+    assertThat(build(space, TestFlavors.a10gSmall()))
+        .isEqualTo(build(space, TestFlavors.a10gSmall()));
   }
 
   @Test
@@ -259,7 +242,7 @@ class SpaceDeploymentDependentTest {
     source.setGit(git);
     space.getSpec().setSource(source);
     space.getSpec().setAppFile("src/app.py");
-    Deployment d = build(space, cpuBasic());
+    Deployment d = build(space, TestFlavors.cpuBasic());
 
     Container clone = d.getSpec().getTemplate().getSpec().getInitContainers().get(0);
     assertThat(clone.getImage()).isEqualTo("git-clone:1");
