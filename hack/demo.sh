@@ -124,6 +124,10 @@ kubectl patch space hello-gradio -n "$namespace" --type merge -p '{"spec":{"hard
 kubectl wait -n "$namespace" --for=jsonpath='{.status.stage}'=CONFIG_ERROR space/hello-gradio --timeout=60s >/dev/null
 kubectl get space hello-gradio -n "$namespace" -o jsonpath='  {.status.stage}: {.status.message}{"\n"}'
 
+step "How Flux's wait and kpt judge these Spaces: kstatus itself (sigs.k8s.io/cli-utils), over kubectl get -o json"
+eval "$(cluster/build-binaries --print-dirs)"
+kubectl get spaces -n "$namespace" -o json | "$KSTATUS_BIN/kstatus" | sed 's/^/  /'
+
 echo
 echo "Try it yourself:  $(cluster/local-cluster env)"
 echo "                  kubectl get spaces -A;  kubectl describe space arr-coc -n $namespace"
