@@ -16,6 +16,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
@@ -71,6 +72,12 @@ public class Gateway {
   /** Requests being proxied (WebSockets too), which a stopping gateway lets finish. */
   private final Set<HttpServerRequest> inFlight = ConcurrentHashMap.newKeySet();
 
+  /**
+   * The request each connection is serving: a closed connection finishes it, also where the
+   * response's own end and close handlers do not fire (a client gone while the proxy waits).
+   */
+  private final Map<HttpConnection, HttpServerRequest> servingOn = new ConcurrentHashMap<>();
+
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private volatile boolean stopping;
 
@@ -122,7 +129,11 @@ public class Gateway {
                                 .setPort(port)
                                 .setCompressionSupported(false)
                                 .setHttp2ClearTextEnabled(false))
-                        .connectionHandler(headerTimeouts::opened)
+                        .connectionHandler(
+                            connection -> {
+                              headerTimeouts.opened(connection);
+                              connection.closeHandler(v -> connectionClosed(connection));
+                            })
                         .requestHandler(request -> handle(request, proxy, tunnel))
                         .listen()
                         .<Void>mapEmpty()
@@ -307,6 +318,7 @@ public class Gateway {
       WebSocketTunnel tunnel) {
     OpenStreams.Stream stream = counts ? streams.open(key, System.currentTimeMillis()) : null;
     inFlight.add(request);
+    servingOn.put(request.connection(), request);
     if (VisitorPolicy.isWebSocket(request.method().name(), request.getHeader("Upgrade"))) {
       tunnel.handle(
           request,
@@ -325,8 +337,17 @@ public class Gateway {
     proxy.handle(request);
   }
 
+  private void connectionClosed(HttpConnection connection) {
+    headerTimeouts.closed(connection);
+    HttpServerRequest request = servingOn.remove(connection);
+    if (request != null) {
+      finished(request);
+    }
+  }
+
   /** The request's response ended or its connection closed (either, or both, in any order). */
   private void finished(HttpServerRequest request) {
+    servingOn.remove(request.connection(), request);
     closeStream(streamOf.remove(request));
     if (inFlight.remove(request) && stopping && inFlight.isEmpty()) {
       drained.complete(null);

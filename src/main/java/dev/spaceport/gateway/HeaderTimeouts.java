@@ -25,8 +25,11 @@ final class HeaderTimeouts {
   }
 
   void opened(HttpConnection connection) {
-    connection.closeHandler(v -> disarm(connection));
     arm(connection, headerMillis);
+  }
+
+  void closed(HttpConnection connection) {
+    disarm(connection);
   }
 
   /** A request's headers are complete: the connection is busy, not slow. */
