@@ -22,6 +22,18 @@ public class GitSource {
       "Name of a Secret in the Space's namespace with keys username and password (a token goes in password) for a private repository.")
   private String credentialsSecret;
 
+  @JsonPropertyDescription(
+      "Clone with a short-lived token of the pod's service account for this audience instead of credentialsSecret (Spaceport's hub: spaceport-hub).")
+  private String tokenAudience;
+
+  public String getTokenAudience() {
+    return tokenAudience;
+  }
+
+  public void setTokenAudience(String tokenAudience) {
+    this.tokenAudience = tokenAudience;
+  }
+
   public String getUrl() {
     return url;
   }

@@ -91,6 +91,10 @@ public class SpaceSpec {
   @JsonPropertyDescription("Owner pause: the Space is scaled to zero and visitors do not wake it.")
   private Boolean paused;
 
+  @JsonPropertyDescription(
+      "public (the default): anyone who reaches the Space's host may visit it; private: only visitors with a token that RBAC allows to get the Space.")
+  private Visibility visibility;
+
   @Size(max = 128)
   @ValidationRule(
       value = "self.all(k, k.matches(r'" + ENV_NAME + "'))",
@@ -123,6 +127,14 @@ public class SpaceSpec {
   @JsonPropertyDescription(
       "Extra hostnames (custom domains) the Space is served at, besides <namespace>-<name>.<domain>.")
   private List<@Pattern(HOSTNAME) @Size(max = 253) String> domains;
+
+  public Visibility getVisibility() {
+    return visibility;
+  }
+
+  public void setVisibility(Visibility visibility) {
+    this.visibility = visibility;
+  }
 
   public String getTitle() {
     return title;

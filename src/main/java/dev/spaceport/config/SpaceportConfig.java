@@ -13,14 +13,16 @@ import java.util.Optional;
 public interface SpaceportConfig {
 
   /**
-   * What this process runs: the operator, the gateway, or both (the default, for a single process).
+   * What this process runs: the operator, the gateway, the hub (the Hub's API and git), or several
+   * (the default runs all three, for a single process).
    */
-  @WithDefault("operator,gateway")
+  @WithDefault("operator,gateway,hub")
   List<Role> roles();
 
   enum Role {
     OPERATOR,
-    GATEWAY
+    GATEWAY,
+    HUB
   }
 
   /**
@@ -48,6 +50,8 @@ public interface SpaceportConfig {
   NetworkPolicy networkPolicy();
 
   LeaderElection leaderElection();
+
+  Hub hub();
 
   /**
    * Annotations a Space passes on to its pod when it carries them, e.g. a scraping hint or the test
@@ -192,6 +196,41 @@ public interface SpaceportConfig {
      * The Lease's namespace; by default the namespace of the operator's service account (in a pod).
      */
     Optional<String> leaseNamespace();
+  }
+
+  /** The Hub's HTTP API for Spaces and git over HTTP (docs/hub-api.md). */
+  interface Hub {
+    /** The hub's port: Quarkus's HTTP server (health and metrics are on the management port). */
+    @WithDefault("8090")
+    int port();
+
+    /**
+     * The URL users give the Hub's client as HF_ENDPOINT, e.g. https://hub.example.com; the
+     * request's own scheme and host when unset. The URLs the hub returns are built on it.
+     */
+    Optional<String> publicUrl();
+
+    /** Directory of the Spaces' bare git repositories (a volume shared by the hub's replicas). */
+    @WithDefault("${java.io.tmpdir}/spaceport-repositories")
+    String repositories();
+
+    /**
+     * Base URL Space pods clone from inside the cluster (the hub's Service); the public URL, then
+     * this process's own address, when unset.
+     */
+    Optional<String> cloneUrl();
+
+    /** Commit bodies (NDJSON, files base64-encoded) larger than this are refused with 413. */
+    @WithDefault("100M")
+    MemorySize maxCommitSize();
+
+    /** Audience of the service account tokens Space pods clone with. */
+    @WithDefault("spaceport-hub")
+    String tokenAudience();
+
+    /** Spaces per page of a list; the client follows the Link header. */
+    @WithDefault("100")
+    int pageSize();
   }
 
   /**

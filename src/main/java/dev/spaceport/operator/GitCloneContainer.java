@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +17,11 @@ import java.util.Map;
 final class GitCloneContainer {
 
   static final String NAME = "git-clone";
+  static final String TOKEN_VOLUME = "git-token";
+  static final String TOKEN_DIR = "/var/run/secrets/spaceport/git-token";
+
+  /** The kubelet renews the token at 80 % of this; the clone needs it for seconds. */
+  static final long TOKEN_SECONDS = 600;
 
   private GitCloneContainer() {}
 
@@ -30,6 +38,14 @@ final class GitCloneContainer {
                 "GIT_" + key.toUpperCase(), git.getCredentialsSecret(), key, true));
       }
     }
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(
+        SpacePodTemplate.mount(SpacePodTemplate.APP_VOLUME, SpacePodTemplate.APP_DIR, false));
+    mounts.add(SpacePodTemplate.mount(SpacePodTemplate.TMP_VOLUME, "/tmp", false));
+    if (git.getTokenAudience() != null) {
+      env.add(HubEnvironment.plain("GIT_TOKEN_FILE", TOKEN_DIR + "/token"));
+      mounts.add(SpacePodTemplate.mount(TOKEN_VOLUME, TOKEN_DIR, true));
+    }
     return new ContainerBuilder()
         .withName(NAME)
         .withImage(config.runtime().gitImage())
@@ -40,9 +56,26 @@ final class GitCloneContainer {
         .withLimits(Map.of("cpu", new Quantity("1"), "memory", new Quantity("512Mi")))
         .endResources()
         .withSecurityContext(SpacePodTemplate.containerSecurity())
-        .withVolumeMounts(
-            SpacePodTemplate.mount(SpacePodTemplate.APP_VOLUME, SpacePodTemplate.APP_DIR, false),
-            SpacePodTemplate.mount(SpacePodTemplate.TMP_VOLUME, "/tmp", false))
+        .withVolumeMounts(mounts)
+        .build();
+  }
+
+  /**
+   * The pod's service account token for the git server's audience, minted by the kubelet at pod
+   * start and short-lived: a Space that sleeps for days clones again with a fresh one.
+   */
+  static Volume tokenVolume(GitSource git) {
+    return new VolumeBuilder()
+        .withName(TOKEN_VOLUME)
+        .withNewProjected()
+        .addNewSource()
+        .withNewServiceAccountToken()
+        .withAudience(git.getTokenAudience())
+        .withExpirationSeconds(TOKEN_SECONDS)
+        .withPath("token")
+        .endServiceAccountToken()
+        .endSource()
+        .endProjected()
         .build();
   }
 }

@@ -72,6 +72,9 @@ final class SpacePodTemplate {
     if (spec.getSource().getGit() != null) {
       volumes.add(emptyDir(APP_VOLUME));
       initContainers.add(GitCloneContainer.of(spec.getSource().getGit(), config));
+      if (spec.getSource().getGit().getTokenAudience() != null) {
+        volumes.add(GitCloneContainer.tokenVolume(spec.getSource().getGit()));
+      }
     }
 
     return new PodTemplateSpecBuilder()

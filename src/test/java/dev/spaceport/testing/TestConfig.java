@@ -114,6 +114,12 @@ public record TestConfig(
   }
 
   @Override
+  public Hub hub() {
+    throw new UnsupportedOperationException(
+        "the pure builders do not read the hub's configuration");
+  }
+
+  @Override
   public Optional<List<String>> podAnnotationsFromSpace() {
     return Optional.of(passedAnnotations);
   }
