@@ -60,6 +60,11 @@ The ingress annotations Spaceport puts on every Space's Ingress: the preset of i
 then the user's ingress.annotations on top (a user value wins).
 */}}
 {{- define "spaceport.ingressAnnotations" -}}
+{{- toYaml (merge (deepCopy .Values.ingress.annotations) (include "spaceport.ingressPreset" . | fromYaml)) }}
+{{- end }}
+
+{{/* The annotation preset of ingress.controller alone (also the base of the hub's Ingress). */}}
+{{- define "spaceport.ingressPreset" -}}
 {{- $preset := dict }}
 {{- if eq .Values.ingress.controller "nginx" }}
 {{- /* ingress-nginx: no body limit (uploads), no buffering either way (SSE, streamed responses and
@@ -86,7 +91,7 @@ then the user's ingress.annotations on top (a user value wins).
 {{- $_ := set $preset "traefik.ingress.kubernetes.io/router.middlewares" . }}
 {{- end }}
 {{- end }}
-{{- toYaml (merge (deepCopy .Values.ingress.annotations) $preset) }}
+{{- toYaml $preset }}
 {{- end }}
 
 {{/* The pod security context of both Deployments: the restricted Pod Security Standard, the image's
