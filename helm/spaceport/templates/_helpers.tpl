@@ -29,7 +29,7 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 
-{{/* Selector labels of one component ("operator" or "gateway"): stable for the release's life. */}}
+{{/* Selector labels of one component ("operator", "gateway" or "hub"): stable for the release's life. */}}
 {{- define "spaceport.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "spaceport.name" .root }}
 app.kubernetes.io/instance: {{ .root.Release.Name }}
@@ -60,6 +60,11 @@ The ingress annotations Spaceport puts on every Space's Ingress: the preset of i
 then the user's ingress.annotations on top (a user value wins).
 */}}
 {{- define "spaceport.ingressAnnotations" -}}
+{{- toYaml (merge (deepCopy .Values.ingress.annotations) (include "spaceport.ingressPreset" . | fromYaml)) }}
+{{- end }}
+
+{{/* The annotation preset of ingress.controller alone (also the base of the hub's Ingress). */}}
+{{- define "spaceport.ingressPreset" -}}
 {{- $preset := dict }}
 {{- if eq .Values.ingress.controller "nginx" }}
 {{- /* ingress-nginx: no body limit (uploads), no buffering either way (SSE, streamed responses and
@@ -86,10 +91,10 @@ then the user's ingress.annotations on top (a user value wins).
 {{- $_ := set $preset "traefik.ingress.kubernetes.io/router.middlewares" . }}
 {{- end }}
 {{- end }}
-{{- toYaml (merge (deepCopy .Values.ingress.annotations) $preset) }}
+{{- toYaml $preset }}
 {{- end }}
 
-{{/* The pod security context of both Deployments: the restricted Pod Security Standard, the image's
+{{/* The pod security context of every Deployment: the restricted Pod Security Standard, the image's
 uid 1001 unless podSecurity says otherwise (null: the platform assigns one, as OpenShift does). */}}
 {{- define "spaceport.podSecurityContext" -}}
 runAsNonRoot: true
@@ -120,8 +125,8 @@ seccompProfile:
 {{- end }}
 
 {{/*
-The pod template both Deployments share; .component is "operator" or "gateway", .values its values,
-.spread optional topologySpreadConstraints.
+The pod template every Deployment shares; .component is "operator", "gateway" or "hub", .values its
+values, .spread optional topologySpreadConstraints. The hub's pod also mounts the repositories.
 The checksum annotation rolls the pods when the configuration changes.
 */}}
 {{- define "spaceport.podTemplate" -}}
@@ -171,6 +176,10 @@ spec:
         - name: http
           containerPort: 8080
           protocol: TCP
+        {{- else if eq .component "hub" }}
+        - name: http
+          containerPort: 8090
+          protocol: TCP
         {{- end }}
         - name: management
           containerPort: 8081
@@ -202,12 +211,27 @@ spec:
         # The root filesystem is read-only; the JVM and Vert.x write temporary files here.
         - name: tmp
           mountPath: /tmp
+        {{- if eq .component "hub" }}
+        # The Spaces' bare git repositories (spaceport.hub.repositories).
+        - name: repositories
+          mountPath: /var/lib/spaceport/repositories
+        {{- end }}
   volumes:
     - name: config
       configMap:
         name: {{ include "spaceport.fullname" $root }}-config
     - name: tmp
       emptyDir: {}
+    {{- if eq .component "hub" }}
+    - name: repositories
+      {{- if $root.Values.hub.persistence.enabled }}
+      persistentVolumeClaim:
+        claimName: {{ include "spaceport.hubClaimName" $root }}
+      {{- else }}
+      # No persistence: lost with the pod.
+      emptyDir: {}
+      {{- end }}
+    {{- end }}
   {{- with $v.nodeSelector }}
   nodeSelector:
     {{- toYaml . | nindent 4 }}
@@ -224,4 +248,37 @@ spec:
   topologySpreadConstraints:
     {{- toYaml . | nindent 4 }}
   {{- end }}
+{{- end }}
+
+{{/* The hub's public host: hub.ingress.host, else hub.<config.domain> (Space hosts always hold a
+dash, <namespace>-<name>, so "hub" never names a Space). */}}
+{{- define "spaceport.hubHost" -}}
+{{- default (printf "hub.%s" .Values.config.domain) .Values.hub.ingress.host }}
+{{- end }}
+
+{{/* What users set as HF_ENDPOINT: hub.publicUrl, else built from the scheme, host and public port
+the way Spaces' URLs are. */}}
+{{- define "spaceport.hubPublicUrl" -}}
+{{- if .Values.hub.publicUrl }}
+{{- .Values.hub.publicUrl | trimSuffix "/" }}
+{{- else }}
+{{- printf "%s://%s" .Values.config.scheme (include "spaceport.hubHost" .) }}
+{{- with .Values.config.publicPort }}:{{ . }}{{ end }}
+{{- end }}
+{{- end }}
+
+{{/* The in-cluster URL Space pods clone from: the hub Service. */}}
+{{- define "spaceport.hubCloneUrl" -}}
+{{- printf "http://%s-hub.%s.svc:8090" (include "spaceport.fullname" .) .Release.Namespace }}
+{{- end }}
+
+{{/* The PersistentVolumeClaim of the hub's repositories: an existing one, or the chart's. */}}
+{{- define "spaceport.hubClaimName" -}}
+{{- default (printf "%s-hub-repositories" (include "spaceport.fullname" .)) .Values.hub.persistence.existingClaim }}
+{{- end }}
+
+{{/* "true" when every hub replica, old and new, can mount the repositories at once: a volume
+declared ReadWriteMany. Otherwise the hub runs one replica, replaced with the Recreate strategy. */}}
+{{- define "spaceport.hubShared" -}}
+{{- and .Values.hub.persistence.enabled (has "ReadWriteMany" .Values.hub.persistence.accessModes) }}
 {{- end }}

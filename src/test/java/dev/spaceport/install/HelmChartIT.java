@@ -1,10 +1,12 @@
 package dev.spaceport.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.spaceport.api.HardwareFlavor;
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.LocalCommand.Result;
+import dev.spaceport.testing.SpaceWaits;
 import dev.spaceport.testing.TestCluster;
 import dev.spaceport.testing.TestNamespace;
 import dev.spaceport.testing.Tools;
@@ -72,7 +74,15 @@ class HelmChartIT {
     "--set",
     "crds.keep=false",
     "--set",
-    "config.podAnnotationsFromSpace={a.example/x,b.example/y}"
+    "config.podAnnotationsFromSpace={a.example/x,b.example/y}",
+    "--set",
+    "hub.replicas=2",
+    "--set",
+    "hub.persistence.accessModes={ReadWriteMany}",
+    "--set",
+    "hub.persistence.storageClass=-",
+    "--set",
+    "hub.ingress.tlsSecret=hub-tls"
   };
 
   @BeforeAll
@@ -98,7 +108,7 @@ class HelmChartIT {
             .toList();
     // Each ServiceMonitor names a port that its component's Service has.
     assertThat(monitors)
-        .hasSize(2)
+        .hasSize(3)
         .allSatisfy(
             m -> assertThat(m.<String>get("spec", "endpoints", 0, "port")).isEqualTo("metrics"));
   }
@@ -113,6 +123,17 @@ class HelmChartIT {
         .contains("/operator/replicas");
     assertThat(Tools.helm("template", "spaceport", CHART, "--set", "config.scheme=ftp").err())
         .contains("/config/scheme");
+    assertThat(Tools.helm("template", "spaceport", CHART, "--set", "hub.maxCommitSize=100MB").err())
+        .contains("/hub/maxCommitSize");
+    assertThat(
+            Tools.helm(
+                    "template",
+                    "spaceport",
+                    CHART,
+                    "--set",
+                    "hub.persistence.accessModes={ReadOnlyMany}")
+                .err())
+        .contains("/hub/persistence/accessModes/0");
   }
 
   @Test
@@ -232,7 +253,8 @@ class HelmChartIT {
           render("spaceport", "spaceport", options).stream()
               .filter(o -> o.getKind().equals("ClusterRole") || o.getKind().equals("Role"))
               .toList();
-      assertThat(roles).hasSize(3);
+      // operator, its leader election, gateway, hub, spaces-view, spaces-edit
+      assertThat(roles).hasSize(6);
       for (GenericKubernetesResource role : roles) {
         List<Map<String, List<String>>> rules = role.get("rules");
         assertThat(rules)
@@ -275,7 +297,7 @@ class HelmChartIT {
                     .stream())
             .filter(o -> o.getKind().equals("Deployment"))
             .toList();
-    assertThat(deployments).hasSize(4);
+    assertThat(deployments).hasSize(6);
 
     for (GenericKubernetesResource rendered : deployments) {
       Deployment deployment =
@@ -315,7 +337,7 @@ class HelmChartIT {
   }
 
   @Test
-  void podLabelsExtraEnvAndPlatformAssignedIdsReachBothPods(KubernetesClient client) {
+  void podLabelsExtraEnvAndPlatformAssignedIdsReachEveryPod(KubernetesClient client) {
     List<Deployment> deployments =
         render(
                 "spaceport",
@@ -332,7 +354,7 @@ class HelmChartIT {
             .toList();
 
     assertThat(deployments)
-        .hasSize(2)
+        .hasSize(3)
         .allSatisfy(
             d -> {
               var pod = d.getSpec().getTemplate();
@@ -373,7 +395,13 @@ class HelmChartIT {
             "spaceport.leader-election.lease-name=spaceport-operator\n",
             "spaceport.leader-election.lease-namespace=spaceport\n",
             "spaceport.network-policy.gateway-namespace=spaceport\n",
-            "spaceport.network-policy.gateway-pod-labels.\"app.kubernetes.io/component\"=gateway\n");
+            "spaceport.network-policy.gateway-pod-labels.\"app.kubernetes.io/component\"=gateway\n",
+            "spaceport.hub.port=8090\n",
+            "spaceport.hub.public-url=http://hub.spaces.localhost\n",
+            "spaceport.hub.clone-url=http://spaceport-hub.spaceport.svc:8090\n",
+            "spaceport.hub.repositories=/var/lib/spaceport/repositories\n",
+            "spaceport.hub.max-commit-size=100M\n",
+            "spaceport.hub.token-audience=spaceport-hub\n");
 
     String traefik = properties(render("spaceport", "spaceport", OPTIONS));
     assertThat(traefik)
@@ -383,8 +411,256 @@ class HelmChartIT {
             "spaceport.public-port=8443\n",
             "spaceport.ingress.tls-secret=wildcard-tls\n",
             "spaceport.ingress.class-name=traefik\n",
-            "spaceport.pod-annotations-from-space=a.example/x,b.example/y\n")
+            "spaceport.pod-annotations-from-space=a.example/x,b.example/y\n",
+            // The hub's public URL is built as the Spaces' URLs are.
+            "spaceport.hub.public-url=https://hub.spaces.localhost:8443\n")
         .doesNotContain("nginx");
+
+    assertThat(
+            properties(
+                render(
+                    "spaceport",
+                    "spaceport",
+                    "--set",
+                    "hub.publicUrl=https://hf.example.com/",
+                    "--set",
+                    "hub.maxCommitSize=1G")))
+        .contains("spaceport.hub.public-url=https://hf.example.com\n")
+        .contains("spaceport.hub.max-commit-size=1G\n");
+    assertThat(properties(render("spaceport", "spaceport", "--set", "hub.enabled=false")))
+        .doesNotContain("spaceport.hub.");
+  }
+
+  /**
+   * The hub: the same image in role hub, its API on 8090 and management on 8081, the repositories'
+   * claim mounted where spaceport.hub.repositories says, its Service, metrics Service and Ingress.
+   */
+  @Test
+  void hubRendersItsDeploymentClaimServicesAndIngress(KubernetesClient client) {
+    List<GenericKubernetesResource> objects = render("spaceport", "spaceport");
+
+    Deployment hub = deployment(client, objects, "spaceport-hub");
+    var pod = hub.getSpec().getTemplate().getSpec();
+    var container = pod.getContainers().get(0);
+    assertThat(container.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("SPACEPORT_ROLES");
+              assertThat(e.getValue()).isEqualTo("hub");
+            });
+    assertThat(container.getPorts())
+        .extracting(p -> p.getName() + "=" + p.getContainerPort())
+        .containsExactly("http=8090", "management=8081");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+    assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal())
+        .isEqualTo("management");
+    assertThat(container.getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getName()).isEqualTo("repositories");
+              assertThat(m.getMountPath()).isEqualTo("/var/lib/spaceport/repositories");
+            });
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("repositories"))
+        .singleElement()
+        .satisfies(
+            v ->
+                assertThat(v.getPersistentVolumeClaim().getClaimName())
+                    .isEqualTo("spaceport-hub-repositories"));
+    assertThat(pod.getServiceAccountName()).isEqualTo("spaceport-hub");
+
+    GenericKubernetesResource claim =
+        object(objects, "PersistentVolumeClaim", "spaceport-hub-repositories");
+    assertThat(claim.<List<String>>get("spec", "accessModes")).containsExactly("ReadWriteOnce");
+    assertThat(claim.<String>get("spec", "resources", "requests", "storage")).isEqualTo("10Gi");
+    assertThat(claim.getMetadata().getAnnotations())
+        .containsEntry("helm.sh/resource-policy", "keep");
+    assertThat(claim.getAdditionalProperties().get("spec").toString())
+        .doesNotContain("storageClassName");
+
+    assertThat(object(objects, "Service", "spaceport-hub").<Integer>get("spec", "ports", 0, "port"))
+        .isEqualTo(8090);
+    assertThat(
+            object(objects, "Service", "spaceport-hub-metrics")
+                .<String>get("spec", "ports", 0, "targetPort"))
+        .isEqualTo("management");
+    assertThat(object(objects, "ServiceAccount", "spaceport-hub")).isNotNull();
+    assertThat(object(objects, "NetworkPolicy", "spaceport-hub")).isNotNull();
+
+    // nginx: the preset, with the body limit at the hub's own (commits up to it pass the ingress).
+    GenericKubernetesResource ingress = object(objects, "Ingress", "spaceport-hub");
+    assertThat(ingress.<String>get("spec", "rules", 0, "host")).isEqualTo("hub.spaces.localhost");
+    assertThat(ingress.getMetadata().getAnnotations())
+        .containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "100M")
+        .containsEntry("nginx.ingress.kubernetes.io/proxy-request-buffering", "off");
+    assertThat(ingress.<Object>get("spec", "tls")).isNull();
+
+    // The chart's other ingress conventions: class, TLS (the wildcard Secret by default), preset.
+    List<GenericKubernetesResource> traefik = render("spaceport", "spaceport", OPTIONS);
+    GenericKubernetesResource tls = object(traefik, "Ingress", "spaceport-hub");
+    assertThat(tls.<String>get("spec", "ingressClassName")).isEqualTo("traefik");
+    assertThat(tls.<String>get("spec", "tls", 0, "secretName")).isEqualTo("hub-tls");
+    assertThat(tls.<String>get("spec", "tls", 0, "hosts", 0)).isEqualTo("hub.spaces.localhost");
+    assertThat(tls.getMetadata().getAnnotations())
+        .containsEntry("traefik.ingress.kubernetes.io/router.tls", "true")
+        .doesNotContainKey("nginx.ingress.kubernetes.io/proxy-body-size");
+    assertThat(
+            object(
+                    render("spaceport", "spaceport", "--set", "ingress.tlsSecret=wildcard-tls"),
+                    "Ingress",
+                    "spaceport-hub")
+                .<String>get("spec", "tls", 0, "secretName"))
+        .isEqualTo("wildcard-tls");
+  }
+
+  /**
+   * A ReadWriteOnce volume cannot be attached to an old and a new pod at once: the hub is replaced
+   * with Recreate, and more than one replica is refused. ReadWriteMany allows both.
+   */
+  @Test
+  void hubOnAVolumeThatIsNotReadWriteManyRunsOneReplicaReplacedWithRecreate(
+      KubernetesClient client) {
+    assertThat(
+            deployment(client, render("spaceport", "spaceport"), "spaceport-hub")
+                .getSpec()
+                .getStrategy()
+                .getType())
+        .isEqualTo("Recreate");
+    assertThat(
+            deployment(
+                    client,
+                    render("spaceport", "spaceport", "--set", "hub.persistence.enabled=false"),
+                    "spaceport-hub")
+                .getSpec()
+                .getStrategy()
+                .getType())
+        .isEqualTo("Recreate");
+
+    Result refused = Tools.helm("template", "spaceport", CHART, "--set", "hub.replicas=2");
+    assertThat(refused.exit()).isNotZero();
+    assertThat(refused.err()).contains("hub.replicas above 1").contains("ReadWriteMany");
+
+    List<GenericKubernetesResource> shared = render("spaceport", "spaceport", OPTIONS);
+    Deployment hub = deployment(client, shared, "spaceport-hub");
+    assertThat(hub.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(hub.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+    GenericKubernetesResource claim =
+        object(shared, "PersistentVolumeClaim", "spaceport-hub-repositories");
+    assertThat(claim.<List<String>>get("spec", "accessModes")).containsExactly("ReadWriteMany");
+    assertThat(claim.<String>get("spec", "storageClassName")).isEmpty();
+
+    // An existing claim: no claim of the chart's; the strategy follows the declared access modes.
+    List<GenericKubernetesResource> existing =
+        render("spaceport", "spaceport", "--set", "hub.persistence.existingClaim=git-repos");
+    assertThat(existing).noneMatch(o -> o.getKind().equals("PersistentVolumeClaim"));
+    assertThat(
+            deployment(client, existing, "spaceport-hub")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getVolumes())
+        .filteredOn(v -> v.getName().equals("repositories"))
+        .singleElement()
+        .satisfies(
+            v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("git-repos"));
+  }
+
+  @Test
+  void hubDisabledRemovesItsObjects() {
+    List<GenericKubernetesResource> objects =
+        render("spaceport", "spaceport", "--set", "hub.enabled=false");
+
+    assertThat(objects)
+        .filteredOn(
+            o ->
+                "hub"
+                    .equals(
+                        o.getMetadata().getLabels() == null
+                            ? null
+                            : o.getMetadata().getLabels().get("app.kubernetes.io/component")))
+        .isEmpty();
+    assertThat(objects).noneMatch(o -> o.getMetadata().getName().contains("hub"));
+    assertThat(objects)
+        .extracting(o -> o.getKind() + " " + o.getMetadata().getName())
+        .contains("Deployment spaceport-operator", "Deployment spaceport-gateway");
+  }
+
+  /**
+   * Kubernetes' view role reads Spaces and HardwareFlavors; edit and admin also write Spaces. The
+   * controller manager aggregates the rules into the built-in roles, checked after a real apply
+   * with a user bound to view and one bound to edit in a namespace.
+   */
+  @Test
+  void aggregatedClusterRolesExtendViewEditAndAdmin(TestNamespace ns) {
+    List<GenericKubernetesResource> objects = render("spaceport", "spaceport");
+
+    GenericKubernetesResource view = object(objects, "ClusterRole", "spaceport-spaces-view");
+    assertThat(view.getMetadata().getLabels())
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true")
+        .doesNotContainKeys(
+            "rbac.authorization.k8s.io/aggregate-to-edit",
+            "rbac.authorization.k8s.io/aggregate-to-admin");
+    assertThat(view.<List<String>>get("rules", 0, "resources"))
+        .containsExactly("spaces", "hardwareflavors");
+    assertThat(view.<List<String>>get("rules", 0, "verbs")).containsExactly("get", "list", "watch");
+
+    GenericKubernetesResource edit = object(objects, "ClusterRole", "spaceport-spaces-edit");
+    assertThat(edit.getMetadata().getLabels())
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true")
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true")
+        .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-view");
+    assertThat(edit.<List<String>>get("rules", 0, "resources")).containsExactly("spaces");
+    assertThat(edit.<List<String>>get("rules", 0, "verbs"))
+        .containsExactlyInAnyOrder(
+            "get", "list", "watch", "create", "update", "patch", "delete", "deletecollection");
+
+    assertThat(render("spaceport", "spaceport", "--set", "rbac.aggregateToDefaultRoles=false"))
+        .noneMatch(o -> o.getMetadata().getName().startsWith("spaceport-spaces-"));
+
+    // Applied: the apiserver's aggregation gives whoever holds view or edit in a namespace the
+    // rules.
+    String release = "sp" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+    String roles = template(release, ns.name(), "--show-only", "templates/rbac-aggregated.yaml");
+    String bindings =
+        """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: %1$s-viewer, namespace: %2$s}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %1$s-viewer}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: %1$s-editor, namespace: %2$s}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+        subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %1$s-editor}]
+        """
+            .formatted(release, ns.name());
+    try {
+      Tools.kubectl(roles, "apply", "--server-side", "--field-manager=helm-chart-it", "-f", "-")
+          .ok();
+      Tools.kubectl(bindings, "apply", "--server-side", "--field-manager=helm-chart-it", "-f", "-")
+          .ok();
+      await("edit aggregates " + release + "-spaces-edit")
+          .atMost(SpaceWaits.WAIT)
+          .until(() -> canI(release + "-editor", ns, "create", "spaces.spaceport.dev"));
+      await("view aggregates " + release + "-spaces-view")
+          .atMost(SpaceWaits.WAIT)
+          .until(() -> canI(release + "-viewer", ns, "list", "spaces.spaceport.dev"));
+      assertThat(canI(release + "-editor", ns, "deletecollection", "spaces.spaceport.dev"))
+          .isTrue();
+      assertThat(canI(release + "-viewer", ns, "create", "spaces.spaceport.dev")).isFalse();
+      assertThat(canI(release + "-viewer", ns, "update", "spaces.spaceport.dev/status")).isFalse();
+    } finally {
+      Tools.kubectl(roles, "delete", "--ignore-not-found", "--wait=false", "-f", "-");
+    }
+  }
+
+  private static boolean canI(String user, TestNamespace ns, String verb, String resource) {
+    return Tools.kubectl(null, "auth", "can-i", verb, resource, "-n", ns.name(), "--as", user)
+        .out()
+        .trim()
+        .equals("yes");
   }
 
   /**
@@ -413,9 +689,9 @@ class HelmChartIT {
       Tools.kubectl(manifests, "apply", "--server-side", "--field-manager=helm-chart-it", "-f", "-")
           .ok();
       List<String[]> table = permissionTable();
-      assertThat(table).extracting(row -> row[0]).containsOnly("operator", "gateway");
+      assertThat(table).extracting(row -> row[0]).containsOnly("operator", "gateway", "hub");
 
-      for (String account : List.of("operator", "gateway")) {
+      for (String account : List.of("operator", "gateway", "hub")) {
         String user =
             "system:serviceaccount:" + ns.name() + ":" + release + "-spaceport-" + account;
         assertThat(canI(user, userNamespace))
@@ -437,7 +713,11 @@ class HelmChartIT {
    */
   private static List<String[]> permissionTable() throws IOException {
     return Files.readAllLines(REPO.resolve(CHART).resolve("README.md")).stream()
-        .filter(l -> l.startsWith("| operator |") || l.startsWith("| gateway |"))
+        .filter(
+            l ->
+                l.startsWith("| operator |")
+                    || l.startsWith("| gateway |")
+                    || l.startsWith("| hub |"))
         .map(
             l ->
                 Arrays.stream(l.substring(1, l.length() - 1).split("\\|"))
@@ -545,8 +825,13 @@ class HelmChartIT {
       assertThat(client.apps().deployments().inNamespace(ns.name()).list().getItems())
           .extracting(d -> d.getMetadata().getName())
           .containsExactlyInAnyOrder(
-              release + "-spaceport-operator", release + "-spaceport-gateway");
+              release + "-spaceport-operator",
+              release + "-spaceport-gateway",
+              release + "-spaceport-hub");
       assertThat(client.resources(HardwareFlavor.class).withName(flavor).get()).isNotNull();
+      String claim = release + "-spaceport-hub-repositories";
+      assertThat(client.persistentVolumeClaims().inNamespace(ns.name()).withName(claim).get())
+          .isNotNull();
 
       Tools.helm(
               "upgrade",
@@ -608,6 +893,9 @@ class HelmChartIT {
       assertThat(client.resources(HardwareFlavor.class).withName(flavor).get())
           .as("kept after uninstall")
           .isNotNull();
+      assertThat(client.persistentVolumeClaims().inNamespace(ns.name()).withName(claim).get())
+          .as("the hub's repositories, kept after uninstall")
+          .isNotNull();
     } finally {
       client.resources(HardwareFlavor.class).withName(flavor).delete();
       Tools.helm(
@@ -663,6 +951,21 @@ class HelmChartIT {
     // CRD.
     crds.forEach(c -> c.getMetadata().setLabels(null));
     return crds;
+  }
+
+  private static GenericKubernetesResource object(
+      List<GenericKubernetesResource> objects, String kind, String name) {
+    return objects.stream()
+        .filter(o -> o.getKind().equals(kind) && o.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(kind + " " + name + " not rendered"));
+  }
+
+  private static Deployment deployment(
+      KubernetesClient client, List<GenericKubernetesResource> objects, String name) {
+    return client
+        .getKubernetesSerialization()
+        .convertValue(object(objects, "Deployment", name), Deployment.class);
   }
 
   private static String properties(List<GenericKubernetesResource> objects) {
