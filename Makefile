@@ -66,9 +66,9 @@ apply-crds: ## Apply crds/ and the hardware flavor catalog to $KUBECONFIG
 	kubectl apply --server-side --force-conflicts -f deploy/hardware-flavors.yaml
 
 .PHONY: run
-run: apply-crds ## Run the operator and the gateway (127.0.0.1:8080) from the build against $KUBECONFIG
+run: apply-crds ## Run the operator, the gateway (127.0.0.1:8080) and the hub (127.0.0.1:8090) from the build against $KUBECONFIG
 	$(MVN) -q package -DskipTests
-	java -Dquarkus.http.host=127.0.0.1 -Dspaceport.public-port=8080 -jar target/quarkus-app/quarkus-run.jar
+	java -Dquarkus.http.host=127.0.0.1 -Dquarkus.management.host=127.0.0.1 -Dspaceport.public-port=8080 -jar target/quarkus-app/quarkus-run.jar
 
 .PHONY: cluster-up
 cluster-up: ## Start the local control plane with its fake GPU nodes

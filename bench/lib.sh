@@ -147,7 +147,8 @@ app_ready() { health_ready "$MGMT_PORT" && ! port_free "$GW_PORT"; }
 bench_app() {
   local p
   for p in "$GW_PORT" "$MGMT_PORT"; do port_free "$p" || { say "port $p is in use; set GW_PORT/MGMT_PORT"; exit 1; }; done
-  app_opts=(-Xmx512m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$MGMT_PORT"
+  app_opts=(-Xmx512m -Dspaceport.roles=operator,gateway -Dquarkus.http.host-enabled=false
+    -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT"
     -Dspaceport.gateway.port="$GW_PORT" -Dspaceport.public-port="$GW_PORT" "$@")
   bench_java "spaceport (operator + gateway)" "$work/app.log" app_ready "${app_opts[@]}"
   # shellcheck disable=SC2034  # for the benches

@@ -51,7 +51,7 @@ make -s apply-crds >/dev/null
 kubectl get hardwareflavors
 
 step "Starting Spaceport: the operator and the gateway on 127.0.0.1:8080 (log: $state/operator.log)"
-java -Dquarkus.http.host=127.0.0.1 -Dspaceport.public-port=8080 \
+java -Dquarkus.http.host=127.0.0.1 -Dquarkus.management.host=127.0.0.1 -Dspaceport.public-port=8080 \
   -Dspaceport.pod-annotations-from-space=spaceport.dev/test-behaviour,pod-ready.stage.kwok.x-k8s.io/delay \
   -jar target/quarkus-app/quarkus-run.jar >"$state/operator.log" 2>&1 &
 operator_pid=$!

@@ -166,6 +166,11 @@ spec:
           value: {{ .component }}
         - name: QUARKUS_CONFIG_LOCATIONS
           value: /etc/spaceport/application.properties
+        {{- if ne .component "hub" }}
+        # Quarkus's HTTP server is the hub's; health and metrics are on the management port.
+        - name: QUARKUS_HTTP_HOST_ENABLED
+          value: "false"
+        {{- end }}
         - name: JAVA_OPTS_APPEND
           value: {{ $v.javaOpts | quote }}
         {{- with $root.Values.extraEnv }}

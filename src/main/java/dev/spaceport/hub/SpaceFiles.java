@@ -2,7 +2,6 @@ package dev.spaceport.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.spaceport.api.Space;
 import dev.spaceport.config.SpaceportConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -106,7 +105,16 @@ class SpaceFiles {
     if (!revision.equals(Repositories.BRANCH) && !revision.equals(Repositories.HEAD_REF)) {
       throw HubError.badRequest("Commits go to the branch " + Repositories.BRANCH + " only");
     }
-    Space space = spaces.require(ns, name);
+    spaces.require(ns, name);
+    if (!repositories.exists(ns, name)) {
+      throw HubError.badRequest(
+          "Space "
+              + ns
+              + "/"
+              + name
+              + " is not kept by the hub (made with kubectl): its source is"
+              + " read-only here");
+    }
     NdjsonCommit parsed = NdjsonCommit.read(body, limit);
     RepositoryCommits.Result result;
     ReadmeCard card;

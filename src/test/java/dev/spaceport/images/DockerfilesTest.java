@@ -61,7 +61,7 @@ class DockerfilesTest {
       case "images/runtime-static/Dockerfile" -> Set.of(Sdk.STATIC.defaultPort());
       // An init container: it serves nothing.
       case "images/git-clone/Dockerfile" -> Set.of();
-      // The gateway's default port and the management port, as configured.
+      // The gateway's and the hub's default ports and the management port, as configured.
       case "src/main/docker/Dockerfile.jvm" ->
           Set.of(
               Integer.parseInt(
@@ -69,7 +69,12 @@ class DockerfilesTest {
                       .getMethod("port")
                       .getAnnotation(WithDefault.class)
                       .value()),
-              Integer.parseInt(applicationProperties().getProperty("quarkus.http.port")));
+              Integer.parseInt(
+                  SpaceportConfig.Hub.class
+                      .getMethod("port")
+                      .getAnnotation(WithDefault.class)
+                      .value()),
+              Integer.parseInt(applicationProperties().getProperty("quarkus.management.port")));
       default ->
           throw new AssertionError(
               dockerfile + " is new: say in DockerfilesTest which ports it must expose");

@@ -126,7 +126,7 @@ class ChartServiceAccountsProcessesIT {
               kubeconfig(work, releaseNs, release + "-operator"),
               properties,
               operatorLog,
-              List.of("-Dquarkus.http.port=" + operatorManagement)));
+              List.of("-Dquarkus.management.port=" + operatorManagement)));
       int gatewayManagement = freePort();
       processes.add(
           start(
@@ -137,7 +137,7 @@ class ChartServiceAccountsProcessesIT {
               List.of(
                   "-Dspaceport.gateway.host=127.0.0.1",
                   "-Dspaceport.gateway.port=" + gatewayPort,
-                  "-Dquarkus.http.port=" + gatewayManagement,
+                  "-Dquarkus.management.port=" + gatewayManagement,
                   "-Dspaceport.gateway.activity-flush-interval=1s")));
 
       // The chart's probes: traffic only once each role's process is Ready, as Kubernetes would
@@ -240,7 +240,7 @@ class ChartServiceAccountsProcessesIT {
               kubeconfig(work, releaseNs, release + "-operator"),
               properties,
               standbyLog,
-              List.of("-Dquarkus.http.port=" + standbyManagement));
+              List.of("-Dquarkus.management.port=" + standbyManagement));
       processes.add(standby);
       await("the standby is up")
           .atMost(WAIT)
@@ -505,7 +505,9 @@ class ChartServiceAccountsProcessesIT {
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
-                "-Dquarkus.http.host=127.0.0.1"));
+                // Quarkus's HTTP server is the hub role's; health is on the management port.
+                "-Dquarkus.http.host-enabled=false",
+                "-Dquarkus.management.host=127.0.0.1"));
     command.addAll(extra);
     command.addAll(List.of("-jar", REPO.resolve("target/quarkus-app/quarkus-run.jar").toString()));
     ProcessBuilder builder =

@@ -149,8 +149,9 @@ class OperatorCrashProcessesIT {
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m",
-                "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.http.port=" + freePort(),
+                "-Dquarkus.http.host-enabled=false",
+                "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.management.port=" + freePort(),
                 "-Dspaceport.gateway.endpoints=192.0.2.10",
                 "-jar",
                 TestCluster.repoRoot().resolve("target/quarkus-app/quarkus-run.jar").toString())
