@@ -117,6 +117,17 @@ public interface SpaceportConfig {
      */
     Optional<List<String>> trustedProxies();
 
+    /**
+     * The key (at least 32 characters) that signs the session cookies of visitors who signed in to
+     * private Spaces; every gateway replica needs the same one (the chart keeps it in a Secret).
+     * Unset, each process makes its own, and sessions end with it.
+     */
+    Optional<String> sessionKey();
+
+    /** How long a visitor who signed in to a private Space stays signed in. */
+    @WithDefault("12h")
+    Duration sessionTtl();
+
     /** A new connection that sends no complete request headers for this long is closed. */
     @WithDefault("30s")
     Duration headerTimeout();

@@ -65,6 +65,7 @@ public class Gateway {
   private ForwardedHeaders forwarded;
   private HeaderTimeouts headerTimeouts;
   private long maxBodyBytes;
+  private VisitorAccess access;
 
   /** The open stream of each visitor's request being proxied, until its response ends. */
   private final Map<HttpServerRequest, OpenStreams.Stream> streamOf = new ConcurrentHashMap<>();
@@ -107,6 +108,13 @@ public class Gateway {
         new HeaderTimeouts(
             vertx, gateway.headerTimeout().toMillis(), gateway.keepAliveTimeout().toMillis());
     maxBodyBytes = gateway.maxBodySize().asLongValue();
+    access =
+        new VisitorAccess(
+            client,
+            vertx,
+            new SessionCookies(sessionKey(gateway)),
+            gateway.sessionTtl(),
+            "https".equals(config.scheme()));
 
     // One server and one pool of pod connections per event loop (Vert.x shares the port between
     // them), so the gateway uses every core, as nginx does with a worker per core.
@@ -261,10 +269,45 @@ public class Gateway {
       return;
     }
     Space space = key == null ? null : directory.space(key).orElse(null);
+    if (VisitorAccess.SIGN_IN_PATH.equals(request.path())) {
+      access.signIn(request, host(request), Optional.ofNullable(space));
+      return;
+    }
     if (space == null) {
       respond(request, 404, HTML, GatewayPages.notFound());
       return;
     }
+    if (VisitorAccess.isPrivate(space)) {
+      // Nothing of a private Space, not even its waking page, before the visitor is known.
+      request.pause();
+      access
+          .mayVisit(request, host(request), space)
+          .onComplete(
+              allowed -> {
+                if (allowed.succeeded() && allowed.result()) {
+                  VisitorAccess.stripCredentials(request);
+                  // A body stays paused for the proxy, which resumes it as it sends; resuming
+                  // here could deliver its first bytes before anyone reads them.
+                  if (!hasBody(request)) {
+                    request.resume();
+                  }
+                  serve(request, key, space, proxy, tunnel);
+                } else {
+                  request.resume();
+                  respond(request, 404, HTML, GatewayPages.notFound());
+                }
+              });
+      return;
+    }
+    serve(request, key, space, proxy, tunnel);
+  }
+
+  private void serve(
+      HttpServerRequest request,
+      SpaceKey key,
+      Space space,
+      HttpProxy proxy,
+      WebSocketTunnel tunnel) {
     if (tooLarge(request)) {
       request.response().putHeader("Connection", "close");
       respond(request, 413, "text/plain; charset=utf-8", "The request body is too large.\n");
@@ -361,6 +404,12 @@ public class Gateway {
     }
   }
 
+  private static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader("Content-Length");
+    return request.getHeader("Transfer-Encoding") != null
+        || (length != null && !length.trim().equals("0"));
+  }
+
   private boolean tooLarge(HttpServerRequest request) {
     String length = request.getHeader("Content-Length");
     try {
@@ -374,6 +423,25 @@ public class Gateway {
     String host =
         request.authority() != null ? request.authority().toString() : request.getHeader("Host");
     return directory.route(host);
+  }
+
+  /** The host a session cookie is for: the request's, without a port, in lower case. */
+  private static String host(HttpServerRequest request) {
+    String host =
+        request.authority() != null ? request.authority().host() : request.getHeader("Host");
+    return host == null ? "" : host.replaceAll(":[0-9]+$", "").toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static byte[] sessionKey(SpaceportConfig.Gateway gateway) {
+    if (gateway.sessionKey().isPresent()) {
+      return gateway.sessionKey().get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    Log.info(
+        "gateway: no spaceport.gateway.session-key: private Spaces' sign-in sessions last as long"
+            + " as this process and work on this replica only");
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return key;
   }
 
   private static void unavailable(HttpServerRequest request, Unavailable.Reason reason) {

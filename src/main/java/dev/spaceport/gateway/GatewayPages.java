@@ -18,9 +18,36 @@ final class GatewayPages {
 
   private GatewayPages() {}
 
+  /**
+   * An unknown host, and a private Space to a visitor who may not see it: the same page, so that it
+   * tells nobody whether a private Space is there. Both offer sign-in.
+   */
   static String notFound() {
     return page(
-        "No Space here", "<h1>No Space here</h1><p>Nothing is served at this address.</p>", "");
+        "No Space here",
+        "<h1>No Space here</h1><p>Nothing is served at this address.</p>"
+            + "<p><a href=\""
+            + VisitorAccess.SIGN_IN_PATH
+            + "\">Sign in</a> if this is a private Space you may visit.</p>",
+        "");
+  }
+
+  /** A token in, a session cookie for this host out; the token is neither kept nor shown. */
+  static String signIn(String next) {
+    return page(
+        "Sign in",
+        "<h1>Sign in</h1>"
+            + "<p>Paste a Kubernetes token of yours, e.g. from <code>kubectl create token</code>.</p>"
+            + "<form method=\"post\" action=\""
+            + VisitorAccess.SIGN_IN_PATH
+            + "\">"
+            + "<input type=\"hidden\" name=\"next\" value=\""
+            + escape(next)
+            + "\">"
+            + "<p><input type=\"password\" name=\"token\" autocomplete=\"off\" required"
+            + " style=\"width:100%\"></p>"
+            + "<p><button type=\"submit\">Sign in</button></p></form>",
+        "");
   }
 
   static String paused(String name) {

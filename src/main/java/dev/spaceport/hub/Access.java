@@ -1,7 +1,6 @@
 package dev.spaceport.hub;
 
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import dev.spaceport.rules.SpaceAccessReviews;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -58,24 +57,10 @@ class Access {
 
   private boolean review(
       Caller caller, String verb, String group, String resource, String ns, String name) {
-    SubjectAccessReview review =
-        new SubjectAccessReviewBuilder()
-            .withNewSpec()
-            .withUser(caller.user())
-            .withUid(caller.uid())
-            .withGroups(caller.groups())
-            .withExtra(caller.extra().isEmpty() ? null : caller.extra())
-            .withNewResourceAttributes()
-            .withVerb(verb)
-            .withGroup(group)
-            .withResource(resource)
-            .withNamespace(ns)
-            .withName(name)
-            .endResourceAttributes()
-            .endSpec()
-            .build();
-    SubjectAccessReview answer = client.resource(review).create();
-    return answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed());
+    SpaceAccessReviews.User user =
+        new SpaceAccessReviews.User(caller.user(), caller.uid(), caller.groups(), caller.extra());
+    return SpaceAccessReviews.allowed(
+        client.resource(SpaceAccessReviews.review(user, verb, group, resource, ns, name)).create());
   }
 
   private static String n(String s) {

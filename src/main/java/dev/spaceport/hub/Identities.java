@@ -2,9 +2,7 @@ package dev.spaceport.hub;
 
 import dev.spaceport.config.SpaceportConfig;
 import dev.spaceport.rules.Hashes;
-import io.fabric8.kubernetes.api.model.authentication.TokenReview;
-import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
-import io.fabric8.kubernetes.api.model.authentication.UserInfo;
+import dev.spaceport.rules.SpaceAccessReviews;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,7 +11,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -85,35 +82,20 @@ class Identities {
    * counts only for reading its namespace's repositories.
    */
   private Optional<Caller> review(String token) {
-    Optional<UserInfo> user = authenticated(token, List.of());
+    Optional<SpaceAccessReviews.User> user = authenticated(token, List.of());
     if (user.isPresent()) {
       return user.map(u -> caller(u, false));
     }
     return authenticated(token, List.of(config.hub().tokenAudience())).map(u -> caller(u, true));
   }
 
-  private Optional<UserInfo> authenticated(String token, List<String> audiences) {
-    TokenReview review =
-        new TokenReviewBuilder()
-            .withNewSpec()
-            .withToken(token)
-            .withAudiences(audiences.isEmpty() ? null : audiences)
-            .endSpec()
-            .build();
-    TokenReview answer = client.resource(review).create();
-    if (answer.getStatus() == null || !Boolean.TRUE.equals(answer.getStatus().getAuthenticated())) {
-      return Optional.empty();
-    }
-    return Optional.ofNullable(answer.getStatus().getUser());
+  private Optional<SpaceAccessReviews.User> authenticated(String token, List<String> audiences) {
+    return Optional.ofNullable(
+        SpaceAccessReviews.authenticated(
+            client.resource(SpaceAccessReviews.tokenReview(token, audiences)).create()));
   }
 
-  private static Caller caller(UserInfo user, boolean cloneToken) {
-    Map<String, List<String>> extra = user.getExtra() == null ? Map.of() : user.getExtra();
-    return new Caller(
-        user.getUsername(),
-        user.getUid(),
-        user.getGroups() == null ? List.of() : List.copyOf(user.getGroups()),
-        extra,
-        cloneToken);
+  private static Caller caller(SpaceAccessReviews.User user, boolean cloneToken) {
+    return new Caller(user.name(), user.uid(), user.groups(), user.extra(), cloneToken);
   }
 }

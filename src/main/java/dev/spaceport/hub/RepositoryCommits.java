@@ -49,8 +49,13 @@ final class RepositoryCommits {
   /** The branch's head after the commit; {@code changed} is false when nothing differed. */
   record Result(ObjectId commit, boolean changed) {}
 
-  /** Another writer moved the branch between our read and our update: this many tries. */
-  private static final int ATTEMPTS = 8;
+  /**
+   * Another writer moved the branch (or holds its lock file) between our read and our update: try
+   * again on the new head, this many times, after a short random pause so writers spread out.
+   */
+  private static final int ATTEMPTS = 50;
+
+  private static final int MAX_PAUSE_MILLIS = 40;
 
   private RepositoryCommits() {}
 
@@ -116,6 +121,7 @@ final class RepositoryCommits {
             if (attempt >= ATTEMPTS) {
               throw HubError.conflict("The branch kept moving under this commit; try again");
             }
+            pause();
             continue;
           default:
             throw new IOException("updating " + Repositories.HEAD_REF + ": " + result);
@@ -128,6 +134,15 @@ final class RepositoryCommits {
    * The changes in their order over the parent's files (a commit may delete a folder and add a file
    * under it again), then a new index from the result.
    */
+  private static void pause() throws IOException {
+    try {
+      Thread.sleep(1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(MAX_PAUSE_MILLIS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("commit interrupted");
+    }
+  }
+
   private static DirCache apply(DirCache parent, List<Change> changes, ObjectInserter inserter)
       throws IOException {
     TreeMap<String, DirCacheEntry> files = new TreeMap<>();

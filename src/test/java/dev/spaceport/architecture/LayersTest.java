@@ -10,7 +10,7 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The roles meet only through the API server (docs/architecture.md): api ← rules ← {operator,
- * gateway}, config beside api, and no import between the two roles.
+ * gateway, hub}, config beside api, and no import between the roles.
  */
 @AnalyzeClasses(packages = "dev.spaceport", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayersTest {
@@ -29,16 +29,20 @@ class LayersTest {
           .definedBy("dev.spaceport.operator..")
           .layer("gateway")
           .definedBy("dev.spaceport.gateway..")
+          .layer("hub")
+          .definedBy("dev.spaceport.hub..")
+          .whereLayer("hub")
+          .mayNotBeAccessedByAnyLayer()
           .whereLayer("operator")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("gateway")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("rules")
-          .mayOnlyBeAccessedByLayers("operator", "gateway")
+          .mayOnlyBeAccessedByLayers("operator", "gateway", "hub")
           .whereLayer("config")
-          .mayOnlyBeAccessedByLayers("rules", "operator", "gateway")
+          .mayOnlyBeAccessedByLayers("rules", "operator", "gateway", "hub")
           .whereLayer("api")
-          .mayOnlyBeAccessedByLayers("rules", "operator", "gateway");
+          .mayOnlyBeAccessedByLayers("rules", "operator", "gateway", "hub");
 
   /** The model is data only: it knows nothing of configuration or rules. */
   @ArchTest
@@ -52,7 +56,8 @@ class LayersTest {
               "dev.spaceport.config..",
               "dev.spaceport.rules..",
               "dev.spaceport.operator..",
-              "dev.spaceport.gateway..");
+              "dev.spaceport.gateway..",
+              "dev.spaceport.hub..");
 
   @ArchTest
   static final ArchRule rulesDependOnlyOnApiAndConfig =
@@ -61,5 +66,6 @@ class LayersTest {
           .resideInAPackage("dev.spaceport.rules..")
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage("dev.spaceport.operator..", "dev.spaceport.gateway..");
+          .resideInAnyPackage(
+              "dev.spaceport.operator..", "dev.spaceport.gateway..", "dev.spaceport.hub..");
 }

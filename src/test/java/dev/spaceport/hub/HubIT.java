@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.spaceport.api.Space;
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.LocalClusterResource;
+import dev.spaceport.testing.LocalCommand;
 import dev.spaceport.testing.TestCluster;
 import dev.spaceport.testing.TestNamespace;
 import dev.spaceport.testing.TestSpaces;
@@ -166,7 +167,9 @@ class HubIT {
             .findFirst()
             .orElseThrow();
     assertThat(pod.getSpec().getVolumes())
-        .anySatisfy(
+        .filteredOn(v -> v.getProjected() != null)
+        .singleElement()
+        .satisfies(
             v ->
                 assertThat(
                         v.getProjected().getSources().get(0).getServiceAccountToken().getAudience())
@@ -226,9 +229,41 @@ class HubIT {
   void commitLargerThanTheLimitGets413(KubernetesClient client, TestNamespace ns) throws Exception {
     String alice = HubUsers.token(client, ns.name(), "alice", ns.name(), EDIT);
     create(alice, ns, "large");
-    String big = "x".repeat(3 * 1024 * 1024);
-    HttpResponse<String> r = commit(alice, ns, "large", List.of(fileLine("big.bin", big)));
-    assertThat(r.statusCode()).isEqualTo(413);
+    Path body = Files.createTempFile("hub-large-", ".ndjson");
+    Files.writeString(
+        body, headerLine() + "\n" + fileLine("big.bin", "x".repeat(3 * 1024 * 1024)) + "\n");
+    // curl, as a client that stops sending when the server answers early, as the hub does here.
+    Path config = Files.createTempFile("hub-large-", ".curlrc");
+    Files.writeString(config, "header = \"Authorization: Bearer " + alice + "\"\n");
+    try {
+      LocalCommand.Result r =
+          LocalCommand.execute(
+              List.of(
+                  "curl",
+                  "-s",
+                  "-o",
+                  "/dev/null",
+                  "-w",
+                  "%{http_code}",
+                  "--max-time",
+                  "60",
+                  "-K",
+                  config.toString(),
+                  "-H",
+                  "Content-Type: application/x-ndjson",
+                  "--data-binary",
+                  "@" + body,
+                  endpoint() + "/api/spaces/" + ns.name() + "/large/commit/main"),
+              null,
+              null,
+              Duration.ofSeconds(90),
+              false);
+      assertThat(r.out()).isEqualTo("413");
+    } finally {
+      Files.deleteIfExists(body);
+      Files.deleteIfExists(config);
+    }
+    assertThat(info(alice, ns, "large").getJsonArray("siblings")).hasSize(1);
   }
 
   @Test
@@ -331,6 +366,13 @@ class HubIT {
     return new JsonObject(get("/api/spaces/" + ns.name() + "/" + name, token).body());
   }
 
+  private static String headerLine() {
+    return new JsonObject()
+        .put("key", "header")
+        .put("value", new JsonObject().put("summary", "test").put("description", ""))
+        .encode();
+  }
+
   private static String fileLine(String path, String content) {
     return new JsonObject()
         .put("key", "file")
@@ -348,19 +390,13 @@ class HubIT {
   private HttpResponse<String> commit(
       String token, TestNamespace ns, String name, List<String> lines) throws Exception {
     List<String> body = new ArrayList<>();
-    body.add(
-        new JsonObject()
-            .put("key", "header")
-            .put("value", new JsonObject().put("summary", "test").put("description", ""))
-            .encode());
+    body.add(headerLine());
     body.addAll(lines);
     return HTTP.send(
         HttpRequest.newBuilder(
                 URI.create(endpoint() + "/api/spaces/" + ns.name() + "/" + name + "/commit/main"))
             .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/x-ndjson")
-            // The hub may refuse a body by its length before it is sent.
-            .expectContinue(true)
             .timeout(Duration.ofSeconds(60))
             .POST(HttpRequest.BodyPublishers.ofString(String.join("\n", body)))
             .build(),
