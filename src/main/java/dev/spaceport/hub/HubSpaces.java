@@ -237,6 +237,34 @@ class HubSpaces {
         });
   }
 
+  /** The last lines of the app's log in the Space's newest pod; none while no pod runs. */
+  String runLog(String ns, String name, int lines) {
+    return client
+        .pods()
+        .inNamespace(ns)
+        .withLabel(SpaceLabels.SPACE, name)
+        .list()
+        .getItems()
+        .stream()
+        .max(java.util.Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()))
+        .map(
+            pod -> {
+              try {
+                return client
+                    .pods()
+                    .inNamespace(ns)
+                    .withName(pod.getMetadata().getName())
+                    .inContainer("app")
+                    .tailingLines(lines)
+                    .getLog();
+              } catch (KubernetesClientException e) {
+                // Not started yet, or a node whose kubelet serves no logs.
+                return "";
+              }
+            })
+        .orElse("");
+  }
+
   /** Seconds as the Hub counts sleep time (-1: never) into the spec's duration. */
   static String sleepTime(long seconds) {
     if (seconds < 0) {

@@ -42,6 +42,9 @@ import org.eclipse.jgit.revwalk.RevCommit;
 @Consumes(MediaType.WILDCARD)
 public class SpacesResource {
 
+  /** A Space's run log as fetch_space_logs gets it: its last lines. */
+  private static final int LOG_LINES = 1000;
+
   @Inject HubRequests requests;
 
   @Inject Identities identities;
@@ -419,6 +422,41 @@ public class SpacesResource {
       @PathParam("path") String path,
       @QueryParam("recursive") String recursive) {
     return files.tree(auth, ns, name, revision, path, recursive);
+  }
+
+  /**
+   * fetch_space_logs: the app's recent log lines as the Hub's server-sent events; build logs are
+   * empty (Spaceport builds no images).
+   */
+  @GET
+  @Path("{ns}/{name}/logs/{kind}")
+  @Produces("text/event-stream")
+  public Response logs(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+      @PathParam("ns") String ns,
+      @PathParam("name") String name,
+      @PathParam("kind") String kind) {
+    Caller caller = identities.authenticate(auth);
+    access.requireSpace(caller, "get", ns, name);
+    spaces.require(ns, name);
+    if (!kind.equals("run") && !kind.equals("build")) {
+      throw HubError.notFound("Logs are run or build");
+    }
+    String log = kind.equals("run") ? spaces.runLog(ns, name, LOG_LINES) : "";
+    String now = Instant.now().toString();
+    StringBuilder events = new StringBuilder();
+    log.lines()
+        .forEach(
+            line ->
+                events
+                    .append("data: ")
+                    .append(
+                        new io.vertx.core.json.JsonObject()
+                            .put("data", line + "\n")
+                            .put("timestamp", now)
+                            .encode())
+                    .append("\n\n"));
+    return Response.ok(events.toString(), "text/event-stream").build();
   }
 
   private Caller update(String auth, String ns, String name) {
