@@ -50,9 +50,10 @@ step "Installing the CRDs and the hardware flavor catalog (deploy/hardware-flavo
 make -s apply-crds >/dev/null
 kubectl get hardwareflavors
 
-step "Starting Spaceport: the operator and the gateway on 127.0.0.1:8080 (log: $state/operator.log)"
+step "Starting Spaceport: the operator, the gateway on 127.0.0.1:8080 and the hub on 127.0.0.1:8090 (log: $state/operator.log)"
 java -Dquarkus.http.host=127.0.0.1 -Dquarkus.management.host=127.0.0.1 -Dspaceport.public-port=8080 \
   -Dspaceport.pod-annotations-from-space=spaceport.dev/test-behaviour,pod-ready.stage.kwok.x-k8s.io/delay \
+  -Dspaceport.hub.repositories="$state/hub-repositories" \
   -jar target/quarkus-app/quarkus-run.jar >"$state/operator.log" 2>&1 &
 operator_pid=$!
 until curl -fs http://127.0.0.1:8081/q/health/ready >/dev/null; do
@@ -127,6 +128,66 @@ kubectl get space hello-gradio -n "$namespace" -o jsonpath='  {.status.stage}: {
 step "How Flux's wait and kpt judge these Spaces: kstatus itself (sigs.k8s.io/cli-utils), over kubectl get -o json"
 eval "$(cluster/build-binaries --print-dirs)"
 kubectl get spaces -n "$namespace" -o json | "$KSTATUS_BIN/kstatus" | sed 's/^/  /'
+
+step "The Hub's own client and git against this cluster (the hub role: HF_ENDPOINT=http://127.0.0.1:8090)"
+# A user as a cluster has them: a service account whose Role lets it edit Spaces in the namespace.
+kubectl create serviceaccount demo-user -n "$namespace" >/dev/null
+kubectl create role spaces-edit -n "$namespace" --verb=get,list,watch,create,update,patch,delete \
+  --resource=spaces.spaceport.dev >/dev/null
+kubectl create rolebinding demo-user-spaces -n "$namespace" --role=spaces-edit \
+  --serviceaccount="$namespace:demo-user" >/dev/null
+echo "  \$ export HF_ENDPOINT=http://127.0.0.1:8090 HF_TOKEN=\$(kubectl create token demo-user -n $namespace)"
+export HF_ENDPOINT=http://127.0.0.1:8090 HF_HUB_DISABLE_TELEMETRY=1 HF_HUB_DISABLE_PROGRESS_BARS=1
+HF_TOKEN=$(kubectl create token demo-user -n "$namespace" --duration 2h)
+export HF_TOKEN
+hub_venv=$(src/test/python/hub_client/venv.sh 2)
+app_dir=$(mktemp -d)
+cat >"$app_dir/README.md" <<'MD'
+---
+title: Hello from the Hub's client
+sdk: gradio
+app_file: app.py
+---
+MD
+cat >"$app_dir/app.py" <<'PY'
+import gradio as gr
+
+with gr.Blocks(title="hub-hello") as demo:
+    gr.Markdown("Hello from a Space made with huggingface_hub, version 1")
+demo.launch()
+PY
+HF_HOME="$app_dir/.hf" "$hub_venv/bin/python" hack/hub-demo.py "$namespace" hub-hello "$app_dir"
+hub_url="http://$namespace-hub-hello.spaces.localhost:8080/"
+page_says() { # the app's page through the gateway, bounded: a cold venv for gradio takes ~50 s
+  local want=$1 i
+  for i in $(seq 240); do
+    curl -s --max-time 5 -H "Authorization: Bearer $HF_TOKEN" "$hub_url" | grep -q "$want" && return 0
+    sleep 1
+  done
+  echo "  the page never said: $want" >&2
+  return 1
+}
+page_says "version 1"
+echo "  \$ curl $hub_url  ->  the app's page says: Hello from a Space made with huggingface_hub, version 1"
+
+step "git push of a change rolls the Space to the new revision"
+git_dir="$app_dir/clone"
+git_auth=(-c credential.helper= -c 'credential.helper=!f() { echo username=demo; echo "password=$HF_TOKEN"; }; f')
+GIT_TERMINAL_PROMPT=0 git "${git_auth[@]}" clone -q "$HF_ENDPOINT/spaces/$namespace/hub-hello" "$git_dir"
+sed -i 's/version 1/version 2, pushed with git/' "$git_dir/app.py"
+git -C "$git_dir" -c user.name=demo -c user.email=demo@example.com commit -qam "Version 2"
+GIT_TERMINAL_PROMPT=0 git -C "$git_dir" "${git_auth[@]}" push -q origin HEAD:main
+echo "  pushed $(git -C "$git_dir" rev-parse --short HEAD); the Space's revision: $(kubectl get space hub-hello -n "$namespace" -o jsonpath='{.spec.source.git.revision}' | cut -c1-7)"
+page_says "version 2"
+echo "  \$ curl $hub_url  ->  the app's page says: Hello from a Space made with huggingface_hub, version 2, pushed with git"
+
+step "A private Space: 404 (the unknown host's page) without a token, 200 with one RBAC allows"
+kubectl patch space hub-hello -n "$namespace" --type merge -p '{"spec":{"visibility":"private"}}' >/dev/null
+sleep 2
+curl -s -o /dev/null -w "  without a token:  HTTP %{http_code}\n" "$hub_url"
+curl -s -o /dev/null -w "  with the token:   HTTP %{http_code}\n" -H "Authorization: Bearer $HF_TOKEN" "$hub_url"
+echo "  browsers sign in at ${hub_url%/}/.spaceport/sign-in with a token and get a cookie for this Space only"
+rm -rf "$app_dir"
 
 echo
 echo "Try it yourself:  $(cluster/local-cluster env)"

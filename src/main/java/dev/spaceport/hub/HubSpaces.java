@@ -171,6 +171,10 @@ class HubSpaces {
       if (e.getCode() == 409) {
         throw HubError.conflict("Space " + space.getMetadata().getName() + " already exists");
       }
+      if (e.getCode() == 404) {
+        throw HubError.badRequest(
+            "Namespace " + space.getMetadata().getNamespace() + " does not exist: ask an admin");
+      }
       if (e.getCode() == 422 || e.getCode() == 400) {
         throw HubError.badRequest(apiMessage(e));
       }

@@ -104,6 +104,14 @@ final class RepositoryFiles {
     }
   }
 
+  /** The README's header at the commit: how the Space runs (empty without a README). */
+  static ReadmeCard card(Repository repo, RevCommit commit) throws IOException {
+    return ReadmeCard.parse(
+        read(repo, commit, "README.md")
+            .map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8))
+            .orElse(""));
+  }
+
   static Optional<byte[]> read(Repository repo, RevCommit commit, String path) throws IOException {
     Optional<ObjectId> blob = blob(repo, commit, path);
     if (blob.isEmpty()) {

@@ -171,11 +171,7 @@ class SpaceCreation {
   private void applyCard(SpaceSpec spec, String ns, String name) {
     try (Repository repo = repositories.open(ns, name)) {
       RevCommit head = RepositoryFiles.head(repo).orElseThrow();
-      ReadmeCard card =
-          ReadmeCard.parse(
-              RepositoryFiles.read(repo, head, "README.md")
-                  .map(b -> new String(b, StandardCharsets.UTF_8))
-                  .orElse(""));
+      ReadmeCard card = RepositoryFiles.card(repo, head);
       spec.setAppFile(card.text("app_file"));
       spec.setAppPort(card.appPort());
       spec.setPythonVersion(card.text("python_version"));

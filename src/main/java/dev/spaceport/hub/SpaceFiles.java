@@ -128,11 +128,7 @@ class SpaceFiles {
               parsed.summary(),
               parsed.description());
       RevCommit head = RepositoryFiles.requireCommit(repo, result.commit().name());
-      card =
-          ReadmeCard.parse(
-              RepositoryFiles.read(repo, head, "README.md")
-                  .map(b -> new String(b, StandardCharsets.UTF_8))
-                  .orElse(""));
+      card = RepositoryFiles.card(repo, head);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -17,7 +17,6 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -185,11 +184,7 @@ public class SpaceRepositoryResource {
   private void rolled(Repository repo, String ns, String name, ObjectId id, Caller caller) {
     try {
       RevCommit head = RepositoryFiles.requireCommit(repo, id.name());
-      ReadmeCard card =
-          ReadmeCard.parse(
-              RepositoryFiles.read(repo, head, "README.md")
-                  .map(b -> new String(b, StandardCharsets.UTF_8))
-                  .orElse(""));
+      ReadmeCard card = RepositoryFiles.card(repo, head);
       spaces.applyCommit(ns, name, id, card);
       requests.audit(caller, "push", ns + "/" + name, id.name());
     } catch (IOException e) {

@@ -58,14 +58,18 @@ final class SpaceViews {
 
   /**
    * status.stage, which uses the Hub's names; an owner's pause shows at once (the client's
-   * pause_space expects it), and a Space the operator has not seen yet is starting.
+   * pause_space expects it), and a Space the operator has not seen yet, or not since its restart,
+   * is starting.
    */
   static String stage(Space space) {
     if (SpaceDefaults.paused(space)) {
       return "PAUSED";
     }
     SpaceStatus status = space.getStatus();
-    if (status == null || status.getStage() == null) {
+    if (status == null
+        || status.getStage() == null
+        // Just restarted: the operator has not yet seen that its owner no longer pauses it.
+        || status.getStage().equals("PAUSED")) {
       return "APP_STARTING";
     }
     return status.getStage();

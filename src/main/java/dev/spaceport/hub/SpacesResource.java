@@ -24,7 +24,6 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -485,11 +484,7 @@ public class SpacesResource {
       if (commit.isEmpty()) {
         return Optional.empty();
       }
-      ReadmeCard card =
-          ReadmeCard.parse(
-              RepositoryFiles.read(repo, commit.get(), "README.md")
-                  .map(b -> new String(b, StandardCharsets.UTF_8))
-                  .orElse(""));
+      ReadmeCard card = RepositoryFiles.card(repo, commit.get());
       return Optional.of(
           new SpaceViews.Files(
               commit.get(), card, RepositoryFiles.list(repo, commit.get(), "", true)));

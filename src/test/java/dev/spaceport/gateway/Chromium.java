@@ -20,35 +20,42 @@ final class Chromium {
   private Chromium() {}
 
   /**
-   * The page's DOM once its scripts (reloads included) have run: virtual time runs ahead of the
-   * clock, but stops while a request is pending, so a long-polling page waits for the real answer.
+   * Headless, as root (no sandbox), with no background traffic on the closed network, in its own
+   * profile, then {@code args}.
    */
-  static String dumpDom(String url, Duration budget) throws IOException, InterruptedException {
+  static List<String> command(Path profile, String... args) {
     if (!Files.isExecutable(BINARY)) {
       throw new IllegalStateException(
           BINARY + " is missing: install Debian's chromium package (.ci/run does)");
     }
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                BINARY.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /**
+   * The page's DOM once its scripts (reloads included) have run: virtual time runs ahead of the
+   * clock, but stops while a request is pending, so a long-polling page waits for the real answer.
+   */
+  static String dumpDom(String url, Duration budget) throws IOException, InterruptedException {
     Path profile = Files.createTempDirectory("spaceport-chromium-");
     Path output = Files.createTempFile("spaceport-chromium-", ".html");
     try {
-      // Flags from the machine's notes: root needs --no-sandbox; the closed network needs no
-      // background traffic.
       Process chromium =
           new ProcessBuilder(
-                  List.of(
-                      BINARY.toString(),
-                      "--headless",
-                      "--no-sandbox",
-                      "--disable-gpu",
-                      "--disable-quic",
-                      "--no-first-run",
-                      "--disable-background-networking",
-                      "--disable-component-update",
-                      "--disable-sync",
-                      "--user-data-dir=" + profile,
-                      "--virtual-time-budget=" + budget.toMillis(),
-                      "--dump-dom",
-                      url))
+                  command(profile, "--virtual-time-budget=" + budget.toMillis(), "--dump-dom", url))
               .redirectOutput(output.toFile())
               .redirectError(ProcessBuilder.Redirect.DISCARD)
               .start();

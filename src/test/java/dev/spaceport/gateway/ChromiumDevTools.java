@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -26,7 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ChromiumDevTools implements AutoCloseable {
 
-  private static final Path BINARY = Path.of("/usr/bin/chromium");
   private static final Duration STEP = Duration.ofSeconds(30);
 
   private final Process chromium;
@@ -39,19 +37,10 @@ final class ChromiumDevTools implements AutoCloseable {
     profile = Files.createTempDirectory("spaceport-chromium-");
     chromium =
         new ProcessBuilder(
-                List.of(
-                    BINARY.toString(),
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
+                Chromium.command(
+                    profile,
                     "--remote-debugging-address=127.0.0.1",
                     "--remote-debugging-port=0",
-                    "--user-data-dir=" + profile,
                     "about:blank"))
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.DISCARD)

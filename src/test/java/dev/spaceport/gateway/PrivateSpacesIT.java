@@ -13,11 +13,7 @@ import dev.spaceport.testing.LocalClusterResource;
 import dev.spaceport.testing.PodApps;
 import dev.spaceport.testing.TestNamespace;
 import dev.spaceport.testing.TestSpaces;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import dev.spaceport.testing.TestUsers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -65,60 +61,10 @@ class PrivateSpacesIT {
     return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  /**
-   * A service account whose user may get Spaces in {@code ns}, or nothing when not {@code viewer}.
-   */
+  /** A service account whose user may get Spaces in {@code ns}, or nothing. */
   private static String token(
       KubernetesClient client, TestNamespace ns, String name, boolean viewer) {
-    client
-        .resource(
-            new ServiceAccountBuilder()
-                .withNewMetadata()
-                .withNamespace(ns.name())
-                .withName(name)
-                .endMetadata()
-                .build())
-        .serverSideApply();
-    if (viewer) {
-      client
-          .resource(
-              new RoleBuilder()
-                  .withNewMetadata()
-                  .withNamespace(ns.name())
-                  .withName("space-viewer")
-                  .endMetadata()
-                  .withRules(
-                      new PolicyRuleBuilder()
-                          .withApiGroups("spaceport.dev")
-                          .withResources("spaces")
-                          .withVerbs("get")
-                          .build())
-                  .build())
-          .serverSideApply();
-      client
-          .resource(
-              new RoleBindingBuilder()
-                  .withNewMetadata()
-                  .withNamespace(ns.name())
-                  .withName("space-viewer-" + name)
-                  .endMetadata()
-                  .withNewRoleRef("rbac.authorization.k8s.io", "Role", "space-viewer")
-                  .addNewSubject()
-                  .withKind("ServiceAccount")
-                  .withName(name)
-                  .withNamespace(ns.name())
-                  .endSubject()
-                  .build())
-          .serverSideApply();
-    }
-    return client
-        .serviceAccounts()
-        .inNamespace(ns.name())
-        .withName(name)
-        .tokenRequest(
-            new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
-        .getStatus()
-        .getToken();
+    return TestUsers.token(client, ns.name(), name, ns.name(), viewer ? List.of("get") : List.of());
   }
 
   private void startPrivate(KubernetesClient client, TestNamespace ns, String name) {

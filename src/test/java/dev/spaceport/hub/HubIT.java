@@ -8,9 +8,11 @@ import dev.spaceport.api.Space;
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.LocalClusterResource;
 import dev.spaceport.testing.LocalCommand;
+import dev.spaceport.testing.SpaceWaits;
 import dev.spaceport.testing.TestCluster;
 import dev.spaceport.testing.TestNamespace;
 import dev.spaceport.testing.TestSpaces;
+import dev.spaceport.testing.TestUsers;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -80,8 +82,8 @@ class HubIT {
 
   private void runClientSuite(KubernetesClient client, TestNamespace ns, String line)
       throws Exception {
-    String alice = HubUsers.token(client, ns.name(), "alice", ns.name(), EDIT);
-    String bob = HubUsers.token(client, ns.name(), "bob", ns.name(), List.of());
+    String alice = TestUsers.token(client, ns.name(), "alice", ns.name(), EDIT);
+    String bob = TestUsers.token(client, ns.name(), "bob", ns.name(), List.of());
     Path log = Files.createTempFile("hub-client-" + line + "-", ".log");
     ProcessBuilder builder =
         new ProcessBuilder("bash", CLIENT_SUITE.toString(), line, "--tb=long")
@@ -111,9 +113,9 @@ class HubIT {
   @Test
   void gitPushRollsTheSpaceToTheNewRevisionAndOnlyEditorsMayPush(
       KubernetesClient client, TestNamespace ns) throws Exception {
-    String alice = HubUsers.token(client, ns.name(), "alice", ns.name(), EDIT);
-    String viewer = HubUsers.token(client, ns.name(), "viewer", ns.name(), List.of("get", "list"));
-    String bob = HubUsers.token(client, ns.name(), "bob", ns.name(), List.of());
+    String alice = TestUsers.token(client, ns.name(), "alice", ns.name(), EDIT);
+    String viewer = TestUsers.token(client, ns.name(), "viewer", ns.name(), List.of("get", "list"));
+    String bob = TestUsers.token(client, ns.name(), "bob", ns.name(), List.of());
     create(alice, ns, "pushed");
     Path work = Files.createTempDirectory("hub-git-");
     String url = endpoint() + "/spaces/" + ns.name() + "/pushed";
@@ -201,7 +203,7 @@ class HubIT {
   @Test
   void commitPathsThatLeaveTheRepositoryAreRefusedAndChangeNothing(
       KubernetesClient client, TestNamespace ns) throws Exception {
-    String alice = HubUsers.token(client, ns.name(), "alice", ns.name(), EDIT);
+    String alice = TestUsers.token(client, ns.name(), "alice", ns.name(), EDIT);
     create(alice, ns, "paths");
     String head = info(alice, ns, "paths").getString("sha");
     for (String path :
@@ -227,7 +229,7 @@ class HubIT {
 
   @Test
   void commitLargerThanTheLimitGets413(KubernetesClient client, TestNamespace ns) throws Exception {
-    String alice = HubUsers.token(client, ns.name(), "alice", ns.name(), EDIT);
+    String alice = TestUsers.token(client, ns.name(), "alice", ns.name(), EDIT);
     create(alice, ns, "large");
     Path body = Files.createTempFile("hub-large-", ".ndjson");
     Files.writeString(
@@ -268,7 +270,7 @@ class HubIT {
 
   @Test
   void secretValuesNeverLeaveTheHub(KubernetesClient client, TestNamespace ns) throws Exception {
-    String alice = HubUsers.token(client, ns.name(), "alice", ns.name(), EDIT);
+    String alice = TestUsers.token(client, ns.name(), "alice", ns.name(), EDIT);
     String value = "s3cr3t-" + ns.suffix();
     HttpResponse<String> created =
         post(
@@ -319,8 +321,8 @@ class HubIT {
   @Test
   void spacesMadeWithKubectlAppearReadOnlyAndOthersSeeNothing(
       KubernetesClient client, TestNamespace ns) throws Exception {
-    String alice = HubUsers.token(client, ns.name(), "alice", ns.name(), EDIT);
-    String bob = HubUsers.token(client, ns.name(), "bob", ns.name(), List.of());
+    String alice = TestUsers.token(client, ns.name(), "alice", ns.name(), EDIT);
+    String bob = TestUsers.token(client, ns.name(), "bob", ns.name(), List.of());
     client.resource(TestSpaces.gradio(ns.name(), "kubectl-made", null)).create();
     String path = "/api/spaces/" + ns.name() + "/kubectl-made";
 
@@ -344,6 +346,103 @@ class HubIT {
     assertThat(badToken.statusCode()).isEqualTo(401);
     assertThat(badToken.headers().firstValue("X-Error-Message"))
         .hasValue("Invalid credentials in Authorization header");
+  }
+
+  @Test
+  void listSpacesPagesThroughLinkHeadersOnTheEndpointsHost(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    String alice = TestUsers.token(client, ns.name(), "alice", ns.name(), EDIT);
+    for (String name : List.of("one", "two", "three")) {
+      client.resource(TestSpaces.gradio(ns.name(), name, null)).create();
+    }
+    HttpResponse<String> first = get("/api/spaces?author=" + ns.name(), alice);
+    assertThat(new JsonArray(first.body())).hasSize(2);
+    String link = first.headers().firstValue("Link").orElseThrow();
+    assertThat(link).startsWith("<" + endpoint() + "/api/spaces?").endsWith(">; rel=\"next\"");
+    String next = link.substring(1 + endpoint().length(), link.indexOf('>'));
+    HttpResponse<String> second = get(next, alice);
+    assertThat(new JsonArray(second.body())).hasSize(1);
+    assertThat(second.headers().firstValue("Link")).isEmpty();
+    List<String> ids = new ArrayList<>();
+    for (HttpResponse<String> page : List.of(first, second)) {
+      new JsonArray(page.body()).forEach(o -> ids.add(((JsonObject) o).getString("id")));
+    }
+    assertThat(ids)
+        .containsExactlyInAnyOrder(ns.name() + "/one", ns.name() + "/two", ns.name() + "/three");
+  }
+
+  @Test
+  void duplicateAndMoveCarryFilesAndSettingsButNeverSecretValues(
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    String alice = TestUsers.token(client, ns.name(), "alice", ns.name(), EDIT);
+    HttpResponse<String> created =
+        post(
+            "/api/repos/create",
+            alice,
+            new JsonObject()
+                .put("name", "origin")
+                .put("organization", ns.name())
+                .put("type", "space")
+                .put("sdk", "gradio")
+                .put(
+                    "secrets",
+                    new JsonArray().add(new JsonObject().put("key", "API_KEY").put("value", "v")))
+                .put(
+                    "variables",
+                    new JsonArray().add(new JsonObject().put("key", "MODE").put("value", "demo")))
+                .encode());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+    assertThat(commit(alice, ns, "origin", List.of(fileLine("app.py", "print(1)"))).statusCode())
+        .isEqualTo(200);
+    String sha = info(alice, ns, "origin").getString("sha");
+
+    HttpResponse<String> duplicated =
+        post(
+            "/api/spaces/" + ns.name() + "/origin/duplicate",
+            alice,
+            new JsonObject().put("repository", ns.name() + "/copy").encode());
+    assertThat(duplicated.statusCode()).as(duplicated.body()).isEqualTo(200);
+    assertThat(new JsonObject(duplicated.body()).getString("url"))
+        .isEqualTo(endpoint() + "/spaces/" + ns.name() + "/copy");
+    JsonObject copy = info(alice, ns, "copy");
+    assertThat(copy.getString("sha")).as("the history comes along").isEqualTo(sha);
+    assertThat(
+            copy.getJsonArray("siblings").stream()
+                .map(o -> ((JsonObject) o).getString("rfilename")))
+        .contains("app.py", "README.md");
+    assertThat(new JsonObject(get("/api/spaces/" + ns.name() + "/copy/secrets", alice).body()))
+        .as("secret values are never copied")
+        .isEmpty();
+
+    SpaceWaits.editSpace(
+        client,
+        ns,
+        "copy",
+        sp -> {
+          sp.getSpec().setVariables(Map.of("MODE", "copied"));
+          sp.getSpec().setSleepTime("2h");
+          return sp;
+        });
+    HttpResponse<String> moved =
+        post(
+            "/api/repos/move",
+            alice,
+            new JsonObject()
+                .put("fromRepo", ns.name() + "/copy")
+                .put("toRepo", ns.name() + "/moved")
+                .put("type", "space")
+                .encode());
+    assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+    assertThat(get("/api/spaces/" + ns.name() + "/copy", alice).statusCode()).isEqualTo(404);
+    assertThat(info(alice, ns, "moved").getString("sha")).isEqualTo(sha);
+    Space movedSpace = client.resources(Space.class).inNamespace(ns.name()).withName("moved").get();
+    assertThat(movedSpace.getSpec().getVariables()).containsEntry("MODE", "copied");
+    assertThat(movedSpace.getSpec().getSleepTime()).isEqualTo("2h");
+
+    HttpResponse<String> logs = get("/api/spaces/" + ns.name() + "/origin/logs/run", alice);
+    assertThat(logs.statusCode()).isEqualTo(200);
+    assertThat(logs.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("text/event-stream");
   }
 
   // HTTP and git helpers

@@ -1,4 +1,4 @@
-package dev.spaceport.hub;
+package dev.spaceport.testing;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -10,17 +10,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 
 /**
- * Users of the hub as a cluster has them: service accounts with tokens from the TokenRequest API,
- * and what each may do on Spaces granted by a Role, as an admin would with RBAC.
+ * Users as a cluster has them: service accounts with tokens from the TokenRequest API, and what
+ * each may do on Spaces granted by a Role, as an admin would with RBAC.
  */
-final class HubUsers {
+public final class TestUsers {
 
-  private HubUsers() {}
+  private TestUsers() {}
 
   /**
    * A user (service account {@code name} in {@code home}) with these verbs on Spaces in {@code ns}.
    */
-  static String token(
+  public static String token(
       KubernetesClient client, String home, String name, String ns, List<String> verbs) {
     if (client.namespaces().withName(home).get() == null) {
       client
