@@ -161,6 +161,7 @@ public class SpaceRepositoryResource {
             receive.setBiDirectionalPipe(false);
             receive.setAllowDeletes(false);
             receive.setAllowNonFastForwards(false);
+            receive.setAllowQuiet(true);
             receive.setMaxPackSizeLimit(config.hub().maxCommitSize().asLongValue());
             receive.setRefLogIdent(SpaceCreation.identity(caller));
             receive.setPostReceiveHook(
