@@ -166,13 +166,6 @@ spec:
           value: {{ .component }}
         - name: QUARKUS_CONFIG_LOCATIONS
           value: /etc/spaceport/application.properties
-        {{- if and (eq .component "gateway") $root.Values.gateway.sessionKeySecret }}
-        - name: SPACEPORT_GATEWAY_SESSION_KEY
-          valueFrom:
-            secretKeyRef:
-              name: {{ $root.Values.gateway.sessionKeySecret }}
-              key: session-key
-        {{- end }}
         {{- if ne .component "hub" }}
         # Quarkus's HTTP server is the hub's; health and metrics are on the management port.
         - name: QUARKUS_HTTP_HOST_ENABLED

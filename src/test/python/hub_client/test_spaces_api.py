@@ -254,3 +254,28 @@ def test_create_repo_with_exist_ok_returns_the_existing_space_url(api, settings,
     assert host_of(url) == host_of(settings.endpoint), f"create_repo returned {url!r}"
     assert url.repo_id == space.repo_id
     assert url.repo_type == SPACE
+
+
+def test_private_flag_is_set_at_creation_and_changed_with_update_repo_settings(api, settings, unique_name):
+    repo_id = f"{settings.owner}/{unique_name('hc-priv')}"
+    api.create_repo(repo_id, repo_type=SPACE, space_sdk="gradio", private=True)
+    try:
+        assert api.space_info(repo_id).private is True
+        api.update_repo_settings(repo_id, repo_type=SPACE, private=False)
+        assert api.space_info(repo_id).private is False
+    finally:
+        api.delete_repo(repo_id, repo_type=SPACE, missing_ok=True)
+
+
+def test_duplicate_repo_copies_the_files_under_a_new_id(api, settings, space, unique_name):
+    if not hasattr(api, "duplicate_repo"):
+        pytest.skip("this client has duplicate_space only")
+    to_id = f"{settings.owner}/{unique_name('hc-dup')}"
+    try:
+        url = api.duplicate_repo(space.repo_id, to_id, repo_type=SPACE)
+        assert host_of(url) == host_of(settings.endpoint)
+        copy = api.space_info(to_id)
+        assert copy.sha == api.space_info(space.repo_id).sha
+        assert {"README.md", "app.py"} <= {s.rfilename for s in copy.siblings or []}
+    finally:
+        api.delete_repo(to_id, repo_type=SPACE, missing_ok=True)

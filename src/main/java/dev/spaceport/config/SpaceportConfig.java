@@ -119,8 +119,8 @@ public interface SpaceportConfig {
 
     /**
      * The key (at least 32 characters) that signs the session cookies of visitors who signed in to
-     * private Spaces; every gateway replica needs the same one (the chart keeps it in a Secret).
-     * Unset, each process makes its own, and sessions end with it.
+     * private Spaces. Unset, the gateway keeps one in the Secret {@code <service>-session} beside
+     * its Service (made by the first replica), so that every replica shares it.
      */
     Optional<String> sessionKey();
 

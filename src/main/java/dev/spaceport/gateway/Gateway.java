@@ -112,7 +112,7 @@ public class Gateway {
         new VisitorAccess(
             client,
             vertx,
-            new SessionCookies(sessionKey(gateway)),
+            new SessionCookies(SessionKeys.load(client, gateway)),
             gateway.sessionTtl(),
             "https".equals(config.scheme()));
 
@@ -430,18 +430,6 @@ public class Gateway {
     String host =
         request.authority() != null ? request.authority().host() : request.getHeader("Host");
     return host == null ? "" : host.replaceAll(":[0-9]+$", "").toLowerCase(java.util.Locale.ROOT);
-  }
-
-  private static byte[] sessionKey(SpaceportConfig.Gateway gateway) {
-    if (gateway.sessionKey().isPresent()) {
-      return gateway.sessionKey().get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-    Log.info(
-        "gateway: no spaceport.gateway.session-key: private Spaces' sign-in sessions last as long"
-            + " as this process and work on this replica only");
-    byte[] key = new byte[32];
-    new java.security.SecureRandom().nextBytes(key);
-    return key;
   }
 
   private static void unavailable(HttpServerRequest request, Unavailable.Reason reason) {

@@ -2,6 +2,7 @@ package dev.spaceport.hub;
 
 import dev.spaceport.api.HardwareFlavor;
 import dev.spaceport.api.Space;
+import dev.spaceport.api.Visibility;
 import dev.spaceport.config.SpaceportConfig;
 import dev.spaceport.rules.SpaceLabels;
 import jakarta.inject.Inject;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -261,6 +263,31 @@ public class SpacesResource {
     requests.audit(
         caller, factory == null ? "restart" : "factory-restart", ns + "/" + name, "restarted");
     return SpaceViews.runtime(space, flavor(space), config);
+  }
+
+  /**
+   * update_repo_settings: visibility (private, or public; "protected" is public here), which the
+   * gateway enforces. Gating (access requests) does not exist here: RBAC decides who sees a Space.
+   */
+  @PUT
+  @Path("{ns}/{name}/settings")
+  public Map<String, Object> settings(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+      @PathParam("ns") String ns,
+      @PathParam("name") String name,
+      Map<String, Object> body) {
+    Caller caller = update(auth, ns, name);
+    body = body == null ? Map.of() : body;
+    if (body.get("gated") != null && !Boolean.FALSE.equals(body.get("gated"))) {
+      throw HubError.badRequest("Gated Spaces do not exist here: RBAC decides who sees a Space");
+    }
+    if (body.containsKey("visibility") || body.containsKey("private")) {
+      Visibility visibility = SpaceCreation.visibility(body);
+      spaces.edit(ns, name, s -> s.getSpec().setVisibility(visibility));
+      requests.audit(
+          caller, "settings", ns + "/" + name, visibility.name().toLowerCase(Locale.ROOT));
+    }
+    return Map.of();
   }
 
   @GET

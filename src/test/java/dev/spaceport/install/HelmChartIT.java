@@ -253,8 +253,8 @@ class HelmChartIT {
           render("spaceport", "spaceport", options).stream()
               .filter(o -> o.getKind().equals("ClusterRole") || o.getKind().equals("Role"))
               .toList();
-      // operator, its leader election, gateway, hub, spaces-view, spaces-edit
-      assertThat(roles).hasSize(6);
+      // operator, its leader election, gateway, its session key, hub, spaces-view, spaces-edit
+      assertThat(roles).hasSize(7);
       for (GenericKubernetesResource role : roles) {
         List<Map<String, List<String>>> rules = role.get("rules");
         assertThat(rules)
