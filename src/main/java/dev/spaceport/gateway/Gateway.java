@@ -432,11 +432,15 @@ public class Gateway {
     return host == null ? "" : host.replaceAll(":[0-9]+$", "").toLowerCase(java.util.Locale.ROOT);
   }
 
+  // A body nobody will read flows on (a private Space's request may still be paused), so the
+  // connection can carry its next request.
   private static void unavailable(HttpServerRequest request, Unavailable.Reason reason) {
+    request.resume();
     Unavailable.respond(request.response(), reason);
   }
 
   static void respond(HttpServerRequest request, int code, String type, String body) {
+    request.resume();
     request.response().setStatusCode(code).putHeader("Content-Type", type).end(body);
   }
 }
