@@ -279,3 +279,10 @@ def test_duplicate_repo_copies_the_files_under_a_new_id(api, settings, space, un
         assert {"README.md", "app.py"} <= {s.rfilename for s in copy.siblings or []}
     finally:
         api.delete_repo(to_id, repo_type=SPACE, missing_ok=True)
+
+
+def test_hf_hub_download_fetches_a_file_at_a_commit(api, space, tmp_path):
+    sha = api.space_info(space.repo_id).sha
+    path = api.hf_hub_download(space.repo_id, "app.py", repo_type=SPACE, revision=sha, cache_dir=tmp_path)
+    with open(path, encoding="utf-8") as f:
+        assert "gradio" in f.read()
