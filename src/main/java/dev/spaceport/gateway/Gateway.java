@@ -293,7 +293,6 @@ public class Gateway {
                   }
                   serve(request, key, space, proxy, tunnel);
                 } else {
-                  request.resume();
                   respond(request, 404, HTML, GatewayPages.notFound());
                 }
               });

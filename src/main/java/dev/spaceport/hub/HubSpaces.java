@@ -119,17 +119,6 @@ class HubSpaces {
         + name;
   }
 
-  /** Whether the hub keeps this Space's files (its git source is the hub's repository). */
-  static boolean keptByHub(Space space, String cloneUrlSuffix) {
-    GitSource git =
-        space.getSpec().getSource() == null ? null : space.getSpec().getSource().getGit();
-    return git != null && git.getUrl() != null && git.getUrl().endsWith(cloneUrlSuffix);
-  }
-
-  static String suffix(String ns, String name) {
-    return "/spaces/" + ns + "/" + name;
-  }
-
   /** The Space's new spec from a create (or duplicate) call; secrets are written after it. */
   Space newSpace(
       String ns,

@@ -160,7 +160,7 @@ class SpaceCreation {
     }
     for (Map<String, Object> s : request.secrets()) {
       spaces.putSecret(
-          spaces.require(ns, name),
+          space,
           key(s),
           String.valueOf(s.getOrDefault("value", "")),
           (String) s.get("description"));

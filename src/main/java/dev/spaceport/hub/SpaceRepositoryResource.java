@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.zip.GZIPInputStream;
 import org.eclipse.jgit.lib.ObjectId;
@@ -91,27 +92,24 @@ public class SpaceRepositoryResource {
     if (refused != null) {
       return refused;
     }
-    StreamingOutput body =
-        out -> {
-          try (Repository repo = repositories.open(ns, space)) {
-            PacketLineOut packets = new PacketLineOut(out);
-            packets.writeString("# service=" + service + "\n");
-            packets.end();
-            RefAdvertiser.PacketLineOutRefAdvertiser advertiser =
-                new RefAdvertiser.PacketLineOutRefAdvertiser(packets);
-            if (UPLOAD.equals(service)) {
-              UploadPack upload = uploadPack(repo);
-              upload.sendAdvertisedRefs(advertiser);
-            } else {
-              ReceivePack receive = new ReceivePack(repo);
-              receive.setBiDirectionalPipe(false);
-              receive.sendAdvertisedRefs(advertiser);
-            }
+    return streamed(
+        ns,
+        space,
+        "application/x-" + service + "-advertisement",
+        (repo, out) -> {
+          PacketLineOut packets = new PacketLineOut(out);
+          packets.writeString("# service=" + service + "\n");
+          packets.end();
+          RefAdvertiser.PacketLineOutRefAdvertiser advertiser =
+              new RefAdvertiser.PacketLineOutRefAdvertiser(packets);
+          if (UPLOAD.equals(service)) {
+            uploadPack(repo).sendAdvertisedRefs(advertiser);
+          } else {
+            ReceivePack receive = new ReceivePack(repo);
+            receive.setBiDirectionalPipe(false);
+            receive.sendAdvertisedRefs(advertiser);
           }
-        };
-    return Response.ok(body, "application/x-" + service + "-advertisement")
-        .header(HttpHeaders.CACHE_CONTROL, "no-cache")
-        .build();
+        });
   }
 
   @POST
@@ -128,15 +126,11 @@ public class SpaceRepositoryResource {
     if (refused != null) {
       return refused;
     }
-    StreamingOutput body =
-        out -> {
-          try (Repository repo = repositories.open(ns, space)) {
-            uploadPack(repo).upload(decoded(in, encoding), out, null);
-          }
-        };
-    return Response.ok(body, "application/x-" + UPLOAD + "-result")
-        .header(HttpHeaders.CACHE_CONTROL, "no-cache")
-        .build();
+    return streamed(
+        ns,
+        space,
+        "application/x-" + UPLOAD + "-result",
+        (repo, out) -> uploadPack(repo).upload(decoded(in, encoding), out, null));
   }
 
   @POST
@@ -154,31 +148,45 @@ public class SpaceRepositoryResource {
       return refused;
     }
     Caller caller = identities.authenticate(auth);
+    return streamed(
+        ns,
+        space,
+        "application/x-" + RECEIVE + "-result",
+        (repo, out) -> {
+          ReceivePack receive = new ReceivePack(repo);
+          receive.setBiDirectionalPipe(false);
+          receive.setAllowDeletes(false);
+          receive.setAllowNonFastForwards(false);
+          receive.setAllowQuiet(true);
+          receive.setMaxPackSizeLimit(config.hub().maxCommitSize().asLongValue());
+          receive.setRefLogIdent(SpaceCreation.identity(caller));
+          receive.setPostReceiveHook(
+              (rp, commands) -> {
+                for (ReceiveCommand c : commands) {
+                  if (c.getResult() == ReceiveCommand.Result.OK
+                      && c.getRefName().equals(Repositories.HEAD_REF)) {
+                    rolled(repo, ns, space, c.getNewId(), caller);
+                  }
+                }
+              });
+          receive.receive(decoded(in, encoding), out, null);
+        });
+  }
+
+  /** What a git request does with the open repository, writing its answer. */
+  private interface GitWork {
+    void run(Repository repo, OutputStream out) throws IOException;
+  }
+
+  /** The answer streams as JGit writes it; the repository stays open until it is written. */
+  private Response streamed(String ns, String name, String contentType, GitWork work) {
     StreamingOutput body =
         out -> {
-          try (Repository repo = repositories.open(ns, space)) {
-            ReceivePack receive = new ReceivePack(repo);
-            receive.setBiDirectionalPipe(false);
-            receive.setAllowDeletes(false);
-            receive.setAllowNonFastForwards(false);
-            receive.setAllowQuiet(true);
-            receive.setMaxPackSizeLimit(config.hub().maxCommitSize().asLongValue());
-            receive.setRefLogIdent(SpaceCreation.identity(caller));
-            receive.setPostReceiveHook(
-                (rp, commands) -> {
-                  for (ReceiveCommand c : commands) {
-                    if (c.getResult() == ReceiveCommand.Result.OK
-                        && c.getRefName().equals(Repositories.HEAD_REF)) {
-                      rolled(repo, ns, space, c.getNewId(), caller);
-                    }
-                  }
-                });
-            receive.receive(decoded(in, encoding), out, null);
+          try (Repository repo = repositories.open(ns, name)) {
+            work.run(repo, out);
           }
         };
-    return Response.ok(body, "application/x-" + RECEIVE + "-result")
-        .header(HttpHeaders.CACHE_CONTROL, "no-cache")
-        .build();
+    return Response.ok(body, contentType).header(HttpHeaders.CACHE_CONTROL, "no-cache").build();
   }
 
   /** A push to the branch: the README's settings and the new revision roll the Space out. */

@@ -5,6 +5,7 @@ import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceStatus;
 import dev.spaceport.api.Visibility;
 import dev.spaceport.config.SpaceportConfig;
+import dev.spaceport.rules.Durations;
 import dev.spaceport.rules.SpaceDefaults;
 import dev.spaceport.rules.SpaceHosts;
 import java.time.Duration;
@@ -81,15 +82,12 @@ final class SpaceViews {
 
   /** Seconds, or null for never (the Hub's way for hardware that does not sleep). */
   static Long gcTimeout(Space space, Optional<HardwareFlavor> flavor) {
-    Optional<Duration> sleep;
-    if (space.getSpec().getSleepTime() != null || flavor.isEmpty()) {
-      sleep =
-          space.getSpec().getSleepTime() == null
-              ? Optional.empty()
-              : dev.spaceport.rules.Durations.parse(space.getSpec().getSleepTime());
-    } else {
-      sleep = SpaceDefaults.sleepTime(space, flavor.get());
-    }
+    Optional<Duration> sleep =
+        flavor
+            .map(f -> SpaceDefaults.sleepTime(space, f))
+            .orElseGet(
+                () ->
+                    Optional.ofNullable(space.getSpec().getSleepTime()).flatMap(Durations::parse));
     return sleep.map(Duration::getSeconds).orElse(null);
   }
 

@@ -99,8 +99,14 @@ public class SpacesResource {
     int to = Math.min(visible.size(), from + pageSize);
     boolean withRuntime = full != null || (expand != null && expand.contains("runtime"));
     List<Map<String, Object>> page = new ArrayList<>();
+    // One read of the catalog for the page, not one per Space.
+    Map<String, HardwareFlavor> flavors = new TreeMap<>();
+    if (withRuntime) {
+      spaces.flavorsSorted().forEach(f -> flavors.put(f.getMetadata().getName(), f));
+    }
     for (Space s : visible.subList(from, to)) {
-      page.add(SpaceViews.info(s, Optional.empty(), flavor(s), config, withRuntime));
+      Optional<HardwareFlavor> flavor = Optional.ofNullable(requestedFlavor(s)).map(flavors::get);
+      page.add(SpaceViews.info(s, Optional.empty(), flavor, config, withRuntime));
     }
     Response.ResponseBuilder response = Response.ok(page);
     if (to < visible.size()) {
@@ -143,9 +149,7 @@ public class SpacesResource {
       @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
       @PathParam("ns") String ns,
       @PathParam("name") String name) {
-    Caller caller = identities.authenticate(auth);
-    access.requireSpace(caller, "get", ns, name);
-    Space space = spaces.require(ns, name);
+    Space space = readable(auth, ns, name);
     return SpaceViews.info(space, repositoryView(ns, name, null), flavor(space), config, true);
   }
 
@@ -156,9 +160,7 @@ public class SpacesResource {
       @PathParam("ns") String ns,
       @PathParam("name") String name,
       @PathParam("revision") String revision) {
-    Caller caller = identities.authenticate(auth);
-    access.requireSpace(caller, "get", ns, name);
-    Space space = spaces.require(ns, name);
+    Space space = readable(auth, ns, name);
     Optional<SpaceViews.Files> files = repositoryView(ns, name, revision);
     if (files.isEmpty()) {
       throw HubError.revisionNotFound(revision);
@@ -172,9 +174,7 @@ public class SpacesResource {
       @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
       @PathParam("ns") String ns,
       @PathParam("name") String name) {
-    Caller caller = identities.authenticate(auth);
-    access.requireSpace(caller, "get", ns, name);
-    Space space = spaces.require(ns, name);
+    Space space = readable(auth, ns, name);
     return SpaceViews.runtime(space, flavor(space), config);
   }
 
@@ -296,9 +296,7 @@ public class SpacesResource {
       @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
       @PathParam("ns") String ns,
       @PathParam("name") String name) {
-    Caller caller = identities.authenticate(auth);
-    access.requireSpace(caller, "get", ns, name);
-    return spaces.secretsMeta(spaces.require(ns, name));
+    return spaces.secretsMeta(readable(auth, ns, name));
   }
 
   @POST
@@ -340,9 +338,7 @@ public class SpacesResource {
       @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
       @PathParam("ns") String ns,
       @PathParam("name") String name) {
-    Caller caller = identities.authenticate(auth);
-    access.requireSpace(caller, "get", ns, name);
-    return HubSpaces.variables(spaces.require(ns, name));
+    return HubSpaces.variables(readable(auth, ns, name));
   }
 
   @POST
@@ -462,9 +458,7 @@ public class SpacesResource {
       @PathParam("ns") String ns,
       @PathParam("name") String name,
       @PathParam("kind") String kind) {
-    Caller caller = identities.authenticate(auth);
-    access.requireSpace(caller, "get", ns, name);
-    spaces.require(ns, name);
+    readable(auth, ns, name);
     if (!kind.equals("run") && !kind.equals("build")) {
       throw HubError.notFound("Logs are run or build");
     }
@@ -485,6 +479,12 @@ public class SpacesResource {
     return Response.ok(events.toString(), "text/event-stream").build();
   }
 
+  /** The Space, for a caller who may get it; RepoNotFound for anyone else. */
+  private Space readable(String auth, String ns, String name) {
+    access.requireSpace(identities.authenticate(auth), "get", ns, name);
+    return spaces.require(ns, name);
+  }
+
   private Caller update(String auth, String ns, String name) {
     Caller caller = identities.requireUser(auth);
     access.requireSpace(caller, "update", ns, name);
@@ -492,11 +492,16 @@ public class SpacesResource {
   }
 
   private Optional<HardwareFlavor> flavor(Space space) {
+    return spaces.flavor(requestedFlavor(space));
+  }
+
+  /** spec.hardware, else the default flavor the operator chose (status.hardware.requested). */
+  private static String requestedFlavor(Space space) {
     String name = space.getSpec().getHardware();
     if (name == null && space.getStatus() != null && space.getStatus().getHardware() != null) {
       name = space.getStatus().getHardware().getRequested();
     }
-    return spaces.flavor(name);
+    return name;
   }
 
   /** The repository's view at a revision (its head when null); empty for a kubectl Space. */
