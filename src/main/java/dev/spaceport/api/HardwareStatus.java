@@ -13,6 +13,14 @@ public class HardwareStatus {
   @JsonPropertyDescription("The flavor of the pod that serves now; empty while none does.")
   private String current;
 
+  @JsonPropertyDescription(
+      "While the Space waits for a GPU that is all taken: the GPU product it waits for.")
+  private String waitingFor;
+
+  @JsonPropertyDescription(
+      "Its place among the Spaces waiting for that product (1: next), by priority, then by how long they wait.")
+  private Integer queuePosition;
+
   public HardwareStatus() {}
 
   public HardwareStatus(String requested, String current) {
@@ -24,12 +32,14 @@ public class HardwareStatus {
   public boolean equals(Object o) {
     return o instanceof HardwareStatus other
         && Objects.equals(requested, other.requested)
-        && Objects.equals(current, other.current);
+        && Objects.equals(current, other.current)
+        && Objects.equals(waitingFor, other.waitingFor)
+        && Objects.equals(queuePosition, other.queuePosition);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(requested, current);
+    return Objects.hash(requested, current, waitingFor, queuePosition);
   }
 
   public String getRequested() {
@@ -38,6 +48,22 @@ public class HardwareStatus {
 
   public void setRequested(String requested) {
     this.requested = requested;
+  }
+
+  public String getWaitingFor() {
+    return waitingFor;
+  }
+
+  public void setWaitingFor(String waitingFor) {
+    this.waitingFor = waitingFor;
+  }
+
+  public Integer getQueuePosition() {
+    return queuePosition;
+  }
+
+  public void setQueuePosition(Integer queuePosition) {
+    this.queuePosition = queuePosition;
   }
 
   public String getCurrent() {

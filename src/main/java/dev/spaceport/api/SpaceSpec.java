@@ -80,6 +80,24 @@ public class SpaceSpec {
       "Name of the HardwareFlavor to run on (e.g. cpu-basic, t4-small, a10g-large). Defaults to the cluster's default flavor.")
   private String hardware;
 
+  @Size(max = 8)
+  @ValidationRule(
+      value = "self.all(f, self.exists_one(g, g == f))",
+      message = "a flavor may appear once in the fallback list")
+  @JsonPropertyDescription(
+      "Flavors to run on, in order, when the requested hardware cannot be scheduled for the operator's fallback time (docs/hardware-flavors.md). Empty: the Space waits for its flavor.")
+  private List<@Pattern(DNS_LABEL) @Size(max = 63) String> hardwareFallback;
+
+  @JsonPropertyDescription(
+      "When a Space running on a fallback flavor goes back to its requested hardware once that has room: immediately (the default; the new pod starts while the fallback pod serves until it is Ready), next-sleep (when the Space next wakes) or never.")
+  private FallbackReturn fallbackReturn;
+
+  @Size(max = 253)
+  @Pattern(HOSTNAME)
+  @JsonPropertyDescription(
+      "PriorityClass of the Space's pod. Making room never puts a Space to sleep for one of a lower priority.")
+  private String priorityClassName;
+
   @Pattern(DURATION_OR_NEVER)
   @ValidationRule(
       value = "!self.matches('^(0+(s|m|h|d))+$')",
@@ -190,6 +208,30 @@ public class SpaceSpec {
 
   public void setSource(SpaceSource source) {
     this.source = source;
+  }
+
+  public List<String> getHardwareFallback() {
+    return hardwareFallback;
+  }
+
+  public void setHardwareFallback(List<String> hardwareFallback) {
+    this.hardwareFallback = hardwareFallback;
+  }
+
+  public FallbackReturn getFallbackReturn() {
+    return fallbackReturn;
+  }
+
+  public void setFallbackReturn(FallbackReturn fallbackReturn) {
+    this.fallbackReturn = fallbackReturn;
+  }
+
+  public String getPriorityClassName() {
+    return priorityClassName;
+  }
+
+  public void setPriorityClassName(String priorityClassName) {
+    this.priorityClassName = priorityClassName;
   }
 
   public String getHardware() {

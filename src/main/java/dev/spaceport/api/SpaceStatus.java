@@ -36,6 +36,22 @@ public class SpaceStatus {
       "When a visitor's request asked a sleeping Space to wake, written by the gateway.")
   private String wakeRequestedAt;
 
+  @JsonPropertyDescription(
+      "Last time the gateway saw a visitor's connection open (a WebSocket, an SSE stream, a long download), written by the gateway while one is.")
+  private String visitorConnectedAt;
+
+  @JsonPropertyDescription(
+      "Making room: a Space waiting for a GPU this one holds asks it to sleep (written by the operator).")
+  private YieldRequest yieldRequest;
+
+  @JsonPropertyDescription(
+      "While the Space sleeps because it made room: the Space it yielded its GPU to, namespace/name.")
+  private String yieldedTo;
+
+  @JsonPropertyDescription(
+      "Running totals of the hardware the Space held: seconds, GPU-hours and cost per flavor.")
+  private SpaceUsage usage;
+
   @JsonPropertyDescription("When the Space went to sleep.")
   private String sleepingSince;
 
@@ -43,7 +59,8 @@ public class SpaceStatus {
       "The last wake: when it was asked for, when the pod was Ready, how long it took.")
   private LastWake lastWake;
 
-  @JsonPropertyDescription("Ready (summary), Scheduled, Available, Sleeping.")
+  @JsonPropertyDescription(
+      "Ready (summary), Scheduled, Available, Sleeping, HardwareFallback, Reconciling, Stalled.")
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() {
@@ -108,6 +125,38 @@ public class SpaceStatus {
 
   public void setWakeRequestedAt(String wakeRequestedAt) {
     this.wakeRequestedAt = wakeRequestedAt;
+  }
+
+  public String getVisitorConnectedAt() {
+    return visitorConnectedAt;
+  }
+
+  public void setVisitorConnectedAt(String visitorConnectedAt) {
+    this.visitorConnectedAt = visitorConnectedAt;
+  }
+
+  public YieldRequest getYieldRequest() {
+    return yieldRequest;
+  }
+
+  public void setYieldRequest(YieldRequest yieldRequest) {
+    this.yieldRequest = yieldRequest;
+  }
+
+  public String getYieldedTo() {
+    return yieldedTo;
+  }
+
+  public void setYieldedTo(String yieldedTo) {
+    this.yieldedTo = yieldedTo;
+  }
+
+  public SpaceUsage getUsage() {
+    return usage;
+  }
+
+  public void setUsage(SpaceUsage usage) {
+    this.usage = usage;
   }
 
   public String getSleepingSince() {

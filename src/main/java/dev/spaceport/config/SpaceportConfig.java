@@ -53,6 +53,8 @@ public interface SpaceportConfig {
 
   Hub hub();
 
+  Gpus gpus();
+
   /**
    * Annotations a Space passes on to its pod when it carries them, e.g. a scraping hint or the test
    * world's {@code spaceport.dev/test-behaviour}. None by default: the admin chooses.
@@ -242,6 +244,35 @@ public interface SpaceportConfig {
     /** Spaces per page of a list; the client follows the Link header. */
     @WithDefault("100")
     int pageSize();
+  }
+
+  /** Scarce GPUs: fallback flavors, making room, usage (docs/hardware-flavors.md). */
+  interface Gpus {
+    /**
+     * A Space with spec.hardwareFallback moves to a fallback flavor once its pod could not be
+     * scheduled for this long.
+     */
+    @WithDefault("2m")
+    Duration fallbackAfter();
+
+    MakingRoom makingRoom();
+
+    /** status.usage is brought up to date at least this often while a Space holds hardware. */
+    @WithDefault("1m")
+    Duration usageInterval();
+  }
+
+  /**
+   * A Space that waits for a GPU of a product with none free may put to sleep the least recently
+   * visited idle Space holding one. Off by default.
+   */
+  interface MakingRoom {
+    @WithDefault("false")
+    boolean enabled();
+
+    /** Only a Space nobody visited for at least this long is put to sleep for another. */
+    @WithDefault("15m")
+    Duration minIdle();
   }
 
   /**

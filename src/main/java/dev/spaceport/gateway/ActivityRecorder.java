@@ -3,6 +3,7 @@ package dev.spaceport.gateway;
 import dev.spaceport.gateway.SpaceDirectory.SpaceKey;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAccumulator;
 
@@ -36,6 +37,18 @@ class ActivityRecorder {
       last = lastRequest.computeIfAbsent(key, k -> new LongAccumulator(Math::max, epochMillis));
     }
     last.accumulate(epochMillis);
+  }
+
+  /**
+   * Blocking: writes status.visitorConnectedAt of the Spaces with a visitor's connection open, so
+   * the operator sees it (every flush while it stays open).
+   */
+  void connected(Set<SpaceKey> spaces, Instant now) {
+    for (SpaceKey key : spaces) {
+      if (directory.space(key).isPresent()) {
+        writer.write(key, "visitorConnectedAt", now);
+      }
+    }
   }
 
   /** Blocking: writes every Space whose last request is newer than what its status says. */

@@ -27,6 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -165,6 +166,7 @@ public class Gateway {
                       long now = System.currentTimeMillis();
                       streams.active(now).forEach(key -> activity.record(key, now));
                       activity.flush();
+                      activity.connected(streams.connected(), Instant.ofEpochMilli(now));
                       return null;
                     },
                     false));

@@ -96,6 +96,10 @@ final class GatewayPages {
     }
     if (SpaceConditions.INSUFFICIENT_CAPACITY.equals(
         SpaceConditions.readyReason(space.getStatus()))) {
+      var hardware = space.getStatus().getHardware();
+      if (hardware != null && hardware.getQueuePosition() != null) {
+        return "Waiting for a GPU: place " + hardware.getQueuePosition() + " in the queue";
+      }
       return "Waiting for hardware";
     }
     Stage stage = Stage.of(space.getStatus()).orElse(Stage.SLEEPING);

@@ -80,6 +80,14 @@ final class OpenStreams {
     return active;
   }
 
+  /**
+   * The Spaces with a visitor's stream open, whether or not it carries traffic (making room never
+   * takes a GPU from under one).
+   */
+  Set<SpaceKey> connected() {
+    return Set.copyOf(open.keySet());
+  }
+
   int count(SpaceKey space) {
     int[] count = {0};
     open.computeIfPresent(

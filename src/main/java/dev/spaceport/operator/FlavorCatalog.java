@@ -29,6 +29,45 @@ public final class FlavorCatalog {
     return defaults.size() == 1 ? Optional.of(defaults.get(0)) : Optional.empty();
   }
 
+  public Optional<HardwareFlavor> named(String name) {
+    return flavors.stream().filter(f -> f.getMetadata().getName().equals(name)).findFirst();
+  }
+
+  /**
+   * The flavor the Space asks for, then its fallbacks in order (those that exist); empty when the
+   * first does not resolve.
+   */
+  public List<HardwareFlavor> chain(Space space) {
+    List<HardwareFlavor> chain = new java.util.ArrayList<>();
+    resolve(space).ifPresent(chain::add);
+    if (!chain.isEmpty() && space.getSpec().getHardwareFallback() != null) {
+      for (String name : space.getSpec().getHardwareFallback()) {
+        named(name).filter(f -> !chain.contains(f)).ifPresent(chain::add);
+      }
+    }
+    return chain;
+  }
+
+  /** The first fallback flavor that does not exist, as a message naming the field. */
+  public Optional<String> unknownFallback(Space space) {
+    List<String> fallback =
+        Optional.ofNullable(space.getSpec().getHardwareFallback()).orElse(List.of());
+    for (int i = 0; i < fallback.size(); i++) {
+      if (named(fallback.get(i)).isEmpty()) {
+        return Optional.of(
+            "spec.hardwareFallback["
+                + i
+                + "]: unknown hardware flavor "
+                + fallback.get(i)
+                + "; the flavors that exist are: "
+                + flavors.stream()
+                    .map(f -> f.getMetadata().getName())
+                    .collect(Collectors.joining(", ")));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The name the Space asks for, or the default flavor's. */
   public String requestedName(Space space) {
     if (space.getSpec().getHardware() != null) {

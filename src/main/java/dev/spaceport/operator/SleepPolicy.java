@@ -22,9 +22,20 @@ public final class SleepPolicy {
    * @param sleepingSince status.sleepingSince to write (null when awake)
    * @param wokeNow this decision wakes the Space (a wake request came after it fell asleep)
    * @param sleepAfter how long until it falls asleep if no visitor comes (empty: not scheduled)
+   * @param yieldedTo while it sleeps to make room: the Space it yielded its GPU to (null otherwise)
    */
   public record Decision(
-      boolean asleep, String sleepingSince, boolean wokeNow, Optional<Duration> sleepAfter) {}
+      boolean asleep,
+      String sleepingSince,
+      boolean wokeNow,
+      Optional<Duration> sleepAfter,
+      String yieldedTo) {
+
+    public Decision(
+        boolean asleep, String sleepingSince, boolean wokeNow, Optional<Duration> sleepAfter) {
+      this(asleep, sleepingSince, wokeNow, sleepAfter, null);
+    }
+  }
 
   private SleepPolicy() {}
 
@@ -39,6 +50,20 @@ public final class SleepPolicy {
       Instant servingSince,
       String recordedAsleep,
       Instant now) {
+    return decide(space, sleepTime, servingSince, recordedAsleep, null, now);
+  }
+
+  /**
+   * @param yieldTo the waiting Space this one makes room for now (making room decided it may); null
+   *     when it does not
+   */
+  public static Decision decide(
+      Space space,
+      Optional<Duration> sleepTime,
+      Instant servingSince,
+      String recordedAsleep,
+      String yieldTo,
+      Instant now) {
     SpaceStatus status = Optional.ofNullable(space.getStatus()).orElseGet(SpaceStatus::new);
     String asleepSince =
         Stream.of(status.getSleepingSince(), recordedAsleep)
@@ -51,7 +76,10 @@ public final class SleepPolicy {
       if (wakeRequestedAt != null && wakeRequestedAt.isAfter(sleepingSince)) {
         return new Decision(false, null, true, Optional.empty());
       }
-      return new Decision(true, asleepSince, false, Optional.empty());
+      return new Decision(true, asleepSince, false, Optional.empty(), status.getYieldedTo());
+    }
+    if (yieldTo != null && servingSince != null && !SpaceDefaults.paused(space)) {
+      return new Decision(true, now.toString(), false, Optional.empty(), yieldTo);
     }
     if (sleepTime.isEmpty() || servingSince == null || SpaceDefaults.paused(space)) {
       return new Decision(false, null, false, Optional.empty());

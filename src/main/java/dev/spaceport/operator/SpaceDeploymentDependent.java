@@ -15,6 +15,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import jakarta.inject.Inject;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The Space's Deployment: one pod ({@link SpacePodTemplate}), none while it sleeps or is paused; a
@@ -32,23 +33,38 @@ public class SpaceDeploymentDependent extends CRUDKubernetesDependentResource<De
   @Override
   protected Deployment desired(Space space, Context<Space> context) {
     SpaceWorkflowInputs inputs = SpaceWorkflowInputs.of(context);
-    return build(space, inputs.flavor(), inputs.sleepingSince(), config);
+    return build(space, inputs.flavor(), inputs.fallbackReason(), inputs.sleepingSince(), config);
+  }
+
+  public static Deployment build(
+      Space space, HardwareFlavor flavor, String sleepingSince, SpaceportConfig config) {
+    return build(space, flavor, null, sleepingSince, config);
   }
 
   /**
-   * The desired Deployment: a pure function of the Space, its flavor, since when it sleeps (null
-   * when awake), and the configuration.
+   * The desired Deployment: a pure function of the Space, the flavor it runs on and why when that
+   * is a fallback, since when it sleeps (null when awake), and the configuration.
    */
   public static Deployment build(
-      Space space, HardwareFlavor flavor, String sleepingSince, SpaceportConfig config) {
+      Space space,
+      HardwareFlavor flavor,
+      String fallbackReason,
+      String sleepingSince,
+      SpaceportConfig config) {
     PodTemplateSpec template = SpacePodTemplate.of(space, flavor, config);
+    Map<String, String> annotations = new TreeMap<>();
+    if (sleepingSince != null) {
+      annotations.put(SpaceLabels.SLEEPING_SINCE, sleepingSince);
+    }
+    if (fallbackReason != null) {
+      annotations.put(SpaceLabels.FALLBACK_REASON, fallbackReason);
+    }
     return new DeploymentBuilder()
         .withNewMetadata()
         .withName(space.getMetadata().getName())
         .withNamespace(space.getMetadata().getNamespace())
         .withLabels(SpaceLabels.of(space))
-        .withAnnotations(
-            sleepingSince == null ? Map.of() : Map.of(SpaceLabels.SLEEPING_SINCE, sleepingSince))
+        .withAnnotations(annotations)
         .endMetadata()
         .withNewSpec()
         .withReplicas(sleepingSince != null || SpaceDefaults.paused(space) ? 0 : 1)

@@ -97,6 +97,7 @@ final class SpacePodTemplate {
         .withNodeSelector(GpuPlacement.nodeSelector(hw))
         .withTolerations(GpuPlacement.tolerations(hw))
         .withRuntimeClassName(hw.getRuntimeClassName())
+        .withPriorityClassName(space.getSpec().getPriorityClassName())
         .withInitContainers(initContainers)
         .withContainers(appContainer(space, flavor, config))
         .withVolumes(volumes)

@@ -1,13 +1,18 @@
 package dev.spaceport.operator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spaceport.api.FallbackReturn;
 import dev.spaceport.api.HardwareFlavor;
 import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceStatus;
+import dev.spaceport.api.SpaceUsage;
 import dev.spaceport.config.SpaceportConfig;
+import dev.spaceport.rules.Pods;
+import dev.spaceport.rules.SpaceConditions;
 import dev.spaceport.rules.SpaceDefaults;
 import dev.spaceport.rules.SpaceHosts;
 import dev.spaceport.rules.SpaceLabels;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -33,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +75,11 @@ import java.util.stream.Collectors;
     apiGroups = "",
     resources = "pods",
     verbs = {"get", "list", "watch"})
+@RBACRule(
+    apiGroups = "",
+    resources = "nodes",
+    verbs = {"get", "list", "watch"})
+@RBACRule(apiGroups = "", resources = "namespaces", verbs = "get")
 @RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
 @RBACRule(apiGroups = "", resources = "events", verbs = "create")
 @RBACRule(
@@ -79,6 +90,12 @@ public class SpaceReconciler implements Reconciler<Space> {
 
   static final String GATEWAY_SLICES = "gateway-endpoints";
 
+  /** The Spaces' own pods. */
+  static final String SPACE_PODS = "space-pods";
+
+  /** Every pod that holds a node's resources: what the nodes have free (GpuCapacity). */
+  static final String CLUSTER_PODS = "cluster-pods";
+
   /**
    * A missing Secret is not watched (watching every Secret would be costly): look again after this.
    */
@@ -87,6 +104,10 @@ public class SpaceReconciler implements Reconciler<Space> {
   @Inject SpaceportConfig config;
 
   @Inject SpaceEvents events;
+
+  @Inject UsageMetrics usageMetrics;
+
+  @Inject UsageClock usageClock;
 
   @Override
   public List<EventSource<?, Space>> prepareEventSources(EventSourceContext<Space> context) {
@@ -113,6 +134,7 @@ public class SpaceReconciler implements Reconciler<Space> {
     var pods =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Pod.class, Space.class)
+                .withName(SPACE_PODS)
                 .withLabelSelector(SpaceLabels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(
                     pod ->
@@ -139,7 +161,43 @@ public class SpaceReconciler implements Reconciler<Space> {
                             .collect(Collectors.toSet()))
                 .build(),
             context);
-    return List.of(flavors, pods, gatewaySlices);
+    // Freed capacity (a pod gone, a node added or changed) concerns the Spaces that wait for
+    // hardware or run on a fallback.
+    var clusterPods =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, Space.class)
+                .withName(CLUSTER_PODS)
+                .withOnAddFilter(pod -> false)
+                .withOnUpdateFilter(
+                    (updated, old) ->
+                        GpuCapacity.holdsResources(old) && !GpuCapacity.holdsResources(updated))
+                .withSecondaryToPrimaryMapper(pod -> interested(context))
+                .build(),
+            context);
+    var nodes =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Node.class, Space.class)
+                .withOnUpdateFilter(
+                    (updated, old) ->
+                        !Objects.equals(updated.getSpec(), old.getSpec())
+                            || !Objects.equals(
+                                updated.getMetadata().getLabels(), old.getMetadata().getLabels())
+                            || !Objects.equals(
+                                updated.getStatus().getAllocatable(),
+                                old.getStatus().getAllocatable()))
+                .withSecondaryToPrimaryMapper(node -> interested(context))
+                .build(),
+            context);
+    return List.of(flavors, pods, gatewaySlices, clusterPods, nodes);
+  }
+
+  private static Set<ResourceID> interested(EventSourceContext<Space> context) {
+    return context
+        .getPrimaryCache()
+        .list()
+        .filter(ScarceGpus::interested)
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
   }
 
   @Override
@@ -150,13 +208,14 @@ public class SpaceReconciler implements Reconciler<Space> {
         (InformerEventSource<HardwareFlavor, Space>)
             context.eventSourceRetriever().getEventSourceFor(HardwareFlavor.class);
     FlavorCatalog catalog = new FlavorCatalog(flavors.list().toList());
-    List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
-    String recordedAsleep =
-        context
-            .getSecondaryResource(Deployment.class)
-            .map(d -> d.getMetadata().getAnnotations())
-            .map(a -> a.get(SpaceLabels.SLEEPING_SINCE))
-            .orElse(null);
+    var spacePods =
+        (InformerEventSource<Pod, Space>)
+            context.eventSourceRetriever().getEventSourceFor(Pod.class, SPACE_PODS);
+    List<Pod> pods = new ArrayList<>(spacePods.getSecondaryResources(space));
+    Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
+    String recordedAsleep = annotation(deployment, SpaceLabels.SLEEPING_SINCE);
+    ScarceGpus gpus = new ScarceGpus(context, config, catalog, now);
+    Instant servingSince = PodHealth.servingSince(pods);
 
     // Validate
     String namespace = space.getMetadata().getNamespace();
@@ -165,13 +224,78 @@ public class SpaceReconciler implements Reconciler<Space> {
             space,
             catalog,
             name -> context.getClient().secrets().inNamespace(namespace).withName(name).get());
+    boolean makingRoom = config.gpus().makingRoom().enabled();
+    String yieldTo =
+        makingRoom
+                && RoomMaking.pending(space.getStatus(), servingSince, now)
+                && RoomMaking.idleEnough(
+                    space.getStatus(),
+                    servingSince,
+                    now,
+                    config.gpus().makingRoom().minIdle(),
+                    gpus.connectionWindow())
+            ? space.getStatus().getYieldRequest().getForSpace()
+            : null;
     SleepPolicy.Decision sleep =
         SleepPolicy.decide(
             space,
             validation.flavor().flatMap(f -> SpaceDefaults.sleepTime(space, f)),
-            PodHealth.servingSince(pods),
+            servingSince,
             recordedAsleep,
+            yieldTo,
             now);
+    if (yieldTo != null) {
+      events.normal(
+          space,
+          SpaceConditions.YIELDED_GPU,
+          "Put to sleep to make room: " + yieldTo + " waits for the GPU this idle Space holds");
+    }
+
+    // Choose the flavor: the requested one, or a fallback while it cannot be scheduled.
+    Optional<Pod> waiting = waitingPod(deployment.orElse(null), pods);
+    HardwareChoice.Choice choice = null;
+    if (validation.valid()) {
+      choice =
+          HardwareChoice.choose(
+              catalog.chain(space),
+              Optional.ofNullable(space.getSpec().getFallbackReturn())
+                  .orElse(FallbackReturn.IMMEDIATELY),
+              deployment.map(SpaceReconciler::deployedFlavor).orElse(null),
+              annotation(deployment, SpaceLabels.FALLBACK_REASON),
+              sleep.asleep(),
+              waiting.map(SpaceReconciler::waitingSince),
+              f -> gpus.capacity().fits(f.getSpec()),
+              config.gpus().fallbackAfter(),
+              now);
+      String before = deployment.map(SpaceReconciler::deployedFlavor).orElse(null);
+      if (before != null && !before.equals(choice.flavor().getMetadata().getName())) {
+        if (choice.onFallback()) {
+          events.warning(
+              space,
+              "HardwareFallback",
+              "Moving to "
+                  + choice.flavor().getMetadata().getName()
+                  + ": "
+                  + choice.fallbackReason());
+        } else if (!sleep.asleep()) {
+          events.normal(
+              space,
+              "HardwareReturn",
+              "Moving back to "
+                  + choice.flavor().getMetadata().getName()
+                  + ", which has room again; "
+                  + before
+                  + " serves until it is Ready");
+        }
+      }
+    }
+    // A GPU taken by others: the queue, and (making room) an idle Space asked to sleep.
+    SpaceStatusCalculator.GpuWait gpuWait =
+        waiting
+            .filter(p -> validation.valid())
+            .flatMap(p -> catalog.named(Pods.label(p, SpaceLabels.HARDWARE)))
+            .flatMap(f -> gpus.waitForGpu(space, f, waiting.get()))
+            .orElse(null);
 
     // Apply: only a valid spec; an invalid one leaves the running objects as they are.
     if (validation.valid()) {
@@ -179,12 +303,27 @@ public class SpaceReconciler implements Reconciler<Space> {
           (InformerEventSource<EndpointSlice, Space>)
               context.eventSourceRetriever().getEventSourceFor(EndpointSlice.class, GATEWAY_SLICES);
       new SpaceWorkflowInputs(
-              validation.flavor().get(),
+              choice.flavor(),
+              choice.fallbackReason(),
               sleep.sleepingSince(),
               GatewayEndpoints.of(config.gateway(), gatewaySlices.list().toList()))
           .putInto(context);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     }
+
+    // Usage: what the Space's pods hold, counted on the usage clock.
+    UsageMeter.Holding holding = holding(space, pods, gpus.connectionWindow());
+    Instant usageNow = usageClock.now();
+    SpaceUsage previousUsage = space.getStatus() == null ? null : space.getStatus().getUsage();
+    SpaceUsage usage =
+        UsageMeter.count(
+                previousUsage,
+                holding,
+                ScarceGpus.specs(catalog),
+                usageNow,
+                config.gpus().usageInterval())
+            .orElse(previousUsage);
+    usageMetrics.record(namespace, space.getMetadata().getName(), usage);
 
     // Status, from the Deployment as the workflow left it
     var observation =
@@ -198,7 +337,12 @@ public class SpaceReconciler implements Reconciler<Space> {
             SpaceHosts.url(space, config),
             SpaceDefaults.startupTimeout(space.getSpec()),
             sleep,
-            now);
+            now,
+            choice == null
+                ? annotation(deployment, SpaceLabels.FALLBACK_REASON)
+                : fallbackMessage(choice),
+            gpuWait,
+            usage);
     var result = SpaceStatusCalculator.compute(observation);
     events.transition(space, result.status());
     if (!sameOperatorFields(context, space.getStatus(), result.status())) {
@@ -213,10 +357,103 @@ public class SpaceReconciler implements Reconciler<Space> {
             .invalid()
             .filter(i -> SpaceValidation.SECRET_NOT_FOUND.equals(i.reason()))
             .isPresent();
-    Optional<Duration> recheck =
-        secretMissing ? Optional.of(SECRET_RECHECK) : result.recheckAfter();
+    List<Duration> rechecks = new ArrayList<>();
+    result.recheckAfter().ifPresent(rechecks::add);
+    if (secretMissing) {
+      rechecks.add(SECRET_RECHECK);
+    }
+    if (choice != null) {
+      choice.recheckAfter().ifPresent(rechecks::add);
+      if (choice.onFallback() || gpuWait != null) {
+        rechecks.add(ScarceGpus.RECHECK);
+      }
+    }
+    UsageMeter.nextChange(holding, now).ifPresent(rechecks::add);
+    if (!holding.holding().isEmpty()) {
+      rechecks.add(config.gpus().usageInterval());
+    }
     UpdateControl<Space> control = UpdateControl.noUpdate();
-    return recheck.map(d -> control.rescheduleAfter(d.plusMillis(100))).orElse(control);
+    return rechecks.stream()
+        .min(Duration::compareTo)
+        .map(d -> control.rescheduleAfter(d.plusMillis(100)))
+        .orElse(control);
+  }
+
+  private static String fallbackMessage(HardwareChoice.Choice choice) {
+    return choice.onFallback()
+        ? choice.fallbackReason()
+            + "; runs on "
+            + choice.flavor().getMetadata().getName()
+            + ", the first fallback with room"
+        : null;
+  }
+
+  /** The Deployment's newest pod of its current template while the scheduler has not placed it. */
+  private static Optional<Pod> waitingPod(Deployment deployment, List<Pod> pods) {
+    String hash =
+        deployment == null || deployment.getSpec().getTemplate().getMetadata() == null
+            ? null
+            : Optional.ofNullable(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+                .map(a -> a.get(SpaceLabels.TEMPLATE_HASH))
+                .orElse(null);
+    return pods.stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> hash != null && hash.equals(Pods.annotation(p, SpaceLabels.TEMPLATE_HASH)))
+        .max(java.util.Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()))
+        .filter(
+            p ->
+                PodHealth.condition(p, "PodScheduled")
+                    .filter(c -> "False".equals(c.getStatus()))
+                    .isPresent());
+  }
+
+  private static HardwareChoice.Waiting waitingSince(Pod pod) {
+    var scheduled = PodHealth.condition(pod, "PodScheduled").get();
+    return new HardwareChoice.Waiting(
+        Instant.parse(
+            scheduled.getLastTransitionTime() != null
+                ? scheduled.getLastTransitionTime()
+                : pod.getMetadata().getCreationTimestamp()),
+        scheduled.getMessage());
+  }
+
+  private static String deployedFlavor(Deployment deployment) {
+    var metadata = deployment.getSpec().getTemplate().getMetadata();
+    return metadata == null || metadata.getLabels() == null
+        ? null
+        : metadata.getLabels().get(SpaceLabels.HARDWARE);
+  }
+
+  private static String annotation(Optional<Deployment> deployment, String key) {
+    return deployment.map(d -> d.getMetadata().getAnnotations()).map(a -> a.get(key)).orElse(null);
+  }
+
+  /**
+   * The flavors the Space's pods hold (bound to a node, not finished), and until when it counts as
+   * serving: a minute after its last request, or while the gateway sees a visitor's connection.
+   */
+  private static UsageMeter.Holding holding(
+      Space space, List<Pod> pods, Duration connectionWindow) {
+    List<String> held =
+        pods.stream()
+            .filter(GpuCapacity::holdsResources)
+            .map(p -> Pods.label(p, SpaceLabels.HARDWARE))
+            .filter(Objects::nonNull)
+            .toList();
+    SpaceStatus status = space.getStatus();
+    Instant servingUntil = null;
+    if (status != null) {
+      Instant request = SleepPolicy.instant(status.getLastActivityTime());
+      Instant connected = SleepPolicy.instant(status.getVisitorConnectedAt());
+      if (request != null) {
+        servingUntil = request.plus(UsageMeter.SERVING_WINDOW);
+      }
+      if (connected != null
+          && (servingUntil == null || connected.plus(connectionWindow).isAfter(servingUntil))) {
+        servingUntil = connected.plus(connectionWindow);
+      }
+    }
+    return new UsageMeter.Holding(held, servingUntil);
   }
 
   /**
@@ -261,7 +498,8 @@ public class SpaceReconciler implements Reconciler<Space> {
     var serialization = context.getClient().getKubernetesSerialization();
     ObjectNode a = serialization.convertValue(current, ObjectNode.class);
     ObjectNode b = serialization.convertValue(next, ObjectNode.class);
-    for (String gatewayField : List.of("lastActivityTime", "wakeRequestedAt")) {
+    for (String gatewayField :
+        List.of("lastActivityTime", "wakeRequestedAt", "visitorConnectedAt", "yieldRequest")) {
       a.remove(gatewayField);
       b.remove(gatewayField);
     }

@@ -1,6 +1,7 @@
 package dev.spaceport.operator;
 
 import static dev.spaceport.rules.SpaceConditions.AVAILABLE;
+import static dev.spaceport.rules.SpaceConditions.HARDWARE_FALLBACK;
 import static dev.spaceport.rules.SpaceConditions.READY;
 import static dev.spaceport.rules.SpaceConditions.RECONCILING;
 import static dev.spaceport.rules.SpaceConditions.SCHEDULED;
@@ -11,6 +12,7 @@ import dev.spaceport.api.HardwareStatus;
 import dev.spaceport.api.LastWake;
 import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceStatus;
+import dev.spaceport.api.SpaceUsage;
 import dev.spaceport.rules.Durations;
 import dev.spaceport.rules.Pods;
 import dev.spaceport.rules.SpaceConditions;
@@ -44,6 +46,10 @@ public final class SpaceStatusCalculator {
    * @param deployment the Space's Deployment as observed, or null
    * @param pods the Space's pods as observed
    * @param sleep whether the Space sleeps now ({@link SleepPolicy})
+   * @param fallbackReason why the Space runs on a fallback flavor, and which (null when it runs on
+   *     the requested one)
+   * @param gpuWait the GPU product its pod waits for and its place in the queue (null when none)
+   * @param usage status.usage as counted now
    */
   public record Observation(
       Space space,
@@ -55,7 +61,41 @@ public final class SpaceStatusCalculator {
       String url,
       Duration startupTimeout,
       SleepPolicy.Decision sleep,
-      Instant now) {}
+      Instant now,
+      String fallbackReason,
+      GpuWait gpuWait,
+      SpaceUsage usage) {
+
+    public Observation(
+        Space space,
+        Optional<SpaceValidation.Invalid> invalid,
+        String requestedHardware,
+        Deployment deployment,
+        List<Pod> pods,
+        String host,
+        String url,
+        Duration startupTimeout,
+        SleepPolicy.Decision sleep,
+        Instant now) {
+      this(
+          space,
+          invalid,
+          requestedHardware,
+          deployment,
+          pods,
+          host,
+          url,
+          startupTimeout,
+          sleep,
+          now,
+          null,
+          null,
+          null);
+    }
+  }
+
+  /** A pod waiting for a GPU of a product that has none free, and its place in the queue. */
+  public record GpuWait(String product, int position) {}
 
   /** The status, and when to look again if nothing else happens first (a startup deadline). */
   public record Result(SpaceStatus status, Optional<Duration> recheckAfter) {}
@@ -99,9 +139,15 @@ public final class SpaceStatusCalculator {
       stage = Stage.SLEEPING;
       reason = "Sleeping";
       message =
-          "Asleep since "
-              + o.sleep().sleepingSince()
-              + " for want of visitors; the next visitor wakes it";
+          o.sleep().yieldedTo() != null
+              ? "Asleep since "
+                  + o.sleep().sleepingSince()
+                  + " to make room: its GPU went to "
+                  + o.sleep().yieldedTo()
+                  + ", which waited for one; the next visitor wakes it"
+              : "Asleep since "
+                  + o.sleep().sleepingSince()
+                  + " for want of visitors; the next visitor wakes it";
     } else if (current != null && Pods.serving(current)) {
       stage = Stage.RUNNING;
       reason = "Running";
@@ -151,7 +197,15 @@ public final class SpaceStatusCalculator {
         stage = serving.isEmpty() ? Stage.APP_STARTING : Stage.RUNNING_APP_STARTING;
         if (unschedulable.isPresent()) {
           reason = SpaceConditions.INSUFFICIENT_CAPACITY;
-          message = "Waiting for hardware: " + unschedulable.get().getMessage();
+          message =
+              o.gpuWait() == null
+                  ? "Waiting for hardware: " + unschedulable.get().getMessage()
+                  : "Waiting for a GPU ("
+                      + o.gpuWait().product()
+                      + "), place "
+                      + o.gpuWait().position()
+                      + " in the queue: "
+                      + unschedulable.get().getMessage();
         } else {
           reason = stage == Stage.APP_STARTING ? "Starting" : "RollingOut";
           message =
@@ -175,7 +229,7 @@ public final class SpaceStatusCalculator {
     status.setMessage(message);
     status.setHost(o.host());
     status.setUrl(o.url());
-    status.setHardware(
+    HardwareStatus hardware =
         new HardwareStatus(
             o.requestedHardware(),
             serving.stream()
@@ -183,7 +237,14 @@ public final class SpaceStatusCalculator {
                 .findFirst()
                 .or(() -> serving.stream().findFirst())
                 .map(p -> Pods.label(p, SpaceLabels.HARDWARE))
-                .orElse(null)));
+                .orElse(null));
+    if (o.gpuWait() != null && reason.equals(SpaceConditions.INSUFFICIENT_CAPACITY)) {
+      hardware.setWaitingFor(o.gpuWait().product());
+      hardware.setQueuePosition(o.gpuWait().position());
+    }
+    status.setHardware(hardware);
+    status.setYieldedTo(o.sleep().yieldedTo());
+    status.setUsage(o.usage());
     // lastActivityTime and wakeRequestedAt belong to the gateway's field manager: never written
     // here.
     status.setSleepingSince(o.sleep().sleepingSince());
@@ -201,13 +262,30 @@ public final class SpaceStatusCalculator {
                 "PodReady",
                 "Pod " + serving.get(0).getMetadata().getName() + " serves"));
     conditions.add(
-        o.sleep().asleep()
+        !o.sleep().asleep()
+            ? condition(SLEEPING, "False", "Awake", "The Space is awake")
+            : o.sleep().yieldedTo() != null
+                ? condition(
+                    SLEEPING,
+                    "True",
+                    SpaceConditions.YIELDED_GPU,
+                    "Put to sleep to make room: its GPU went to "
+                        + o.sleep().yieldedTo()
+                        + ", which waited for one; its pod and hardware are released")
+                : condition(
+                    SLEEPING,
+                    "True",
+                    "Idle",
+                    "No visitor for the Space's sleep time; its pod and hardware are released"));
+    conditions.add(
+        o.fallbackReason() == null
             ? condition(
-                SLEEPING,
-                "True",
-                "Idle",
-                "No visitor for the Space's sleep time; its pod and hardware are released")
-            : condition(SLEEPING, "False", "Awake", "The Space is awake"));
+                HARDWARE_FALLBACK,
+                "False",
+                "RequestedHardware",
+                "The Space runs on the flavor it asks for")
+            : condition(
+                HARDWARE_FALLBACK, "True", "RequestedHardwareUnavailable", o.fallbackReason()));
     boolean starting = stage == Stage.APP_STARTING || stage == Stage.RUNNING_APP_STARTING;
     conditions.add(
         starting
@@ -258,6 +336,8 @@ public final class SpaceStatusCalculator {
     // here.
     status.setSleepingSince(previous.getSleepingSince());
     status.setLastWake(previous.getLastWake());
+    status.setYieldedTo(previous.getYieldedTo());
+    status.setUsage(previous.getUsage());
     status.setConditions(conditions);
     return status;
   }

@@ -38,6 +38,10 @@ final class SpaceValidation {
     if (flavor.isEmpty()) {
       return new Result(flavor, Optional.of(new Invalid(FLAVOR_NOT_FOUND, catalog.whyNot(space))));
     }
+    Optional<String> unknownFallback = catalog.unknownFallback(space);
+    if (unknownFallback.isPresent()) {
+      return new Result(flavor, Optional.of(new Invalid(FLAVOR_NOT_FOUND, unknownFallback.get())));
+    }
     Optional<Invalid> missing =
         missingSecrets(space, secrets).map(message -> new Invalid(SECRET_NOT_FOUND, message));
     return new Result(flavor, missing);

@@ -5,11 +5,15 @@ import dev.spaceport.api.Space;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
 /**
- * What the workflow's dependents build from besides the Space: its flavor, since when it sleeps
- * (null when awake) and the gateway's addresses. The reconciler decides them once per reconcile.
+ * What the workflow's dependents build from besides the Space: the flavor it runs on and why when
+ * that is a fallback (null otherwise), since when it sleeps (null when awake) and the gateway's
+ * addresses. The reconciler decides them once per reconcile.
  */
 record SpaceWorkflowInputs(
-    HardwareFlavor flavor, String sleepingSince, GatewayEndpoints.Addresses gateway) {
+    HardwareFlavor flavor,
+    String fallbackReason,
+    String sleepingSince,
+    GatewayEndpoints.Addresses gateway) {
 
   private static final String KEY = "spaceport.workflow-inputs";
 

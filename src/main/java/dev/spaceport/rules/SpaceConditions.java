@@ -19,6 +19,15 @@ public final class SpaceConditions {
 
   public static final String STALLED = "Stalled";
 
+  /**
+   * True while the Space runs on (or moves to) a fallback flavor because its requested one could
+   * not be scheduled.
+   */
+  public static final String HARDWARE_FALLBACK = "HardwareFallback";
+
+  /** Reason of Sleeping when the Space was put to sleep to make room for another. */
+  public static final String YIELDED_GPU = "YieldedGpu";
+
   /** Reason of Ready and Scheduled while the scheduler finds no node with room. */
   public static final String INSUFFICIENT_CAPACITY = "InsufficientCapacity";
 

@@ -25,6 +25,12 @@ public final class SpaceLabels {
    */
   public static final String SLEEPING_SINCE = "spaceport.dev/sleeping-since";
 
+  /**
+   * On the Deployment of a Space that runs on a fallback flavor: why (the requested flavor could
+   * not be scheduled, and the scheduler's message). Its pod template's hardware label says which.
+   */
+  public static final String FALLBACK_REASON = "spaceport.dev/hardware-fallback-reason";
+
   /** On the pod template: identifies the pods of the Deployment's current template. */
   public static final String TEMPLATE_HASH = "spaceport.dev/template-hash";
 
