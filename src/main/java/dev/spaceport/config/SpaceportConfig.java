@@ -260,6 +260,13 @@ public interface SpaceportConfig {
     /** status.usage is brought up to date at least this often while a Space holds hardware. */
     @WithDefault("1m")
     Duration usageInterval();
+
+    /**
+     * Usage counts a Space as serving for this long after a visitor's request (and while a visitor
+     * connection is open), as idle after it.
+     */
+    @WithDefault("1m")
+    Duration servingWindow();
   }
 
   /**

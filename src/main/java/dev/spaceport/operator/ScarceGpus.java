@@ -106,13 +106,23 @@ final class ScarceGpus {
       if (key(other).equals(me)) {
         continue;
       }
+      Instant servingSince = PodHealth.servingSince(pods);
+      boolean idle =
+          RoomMaking.idleEnough(
+              other.getStatus(),
+              servingSince,
+              now,
+              config.gpus().makingRoom().minIdle(),
+              connectionWindow());
+      // Asked already, and it sleeps or still may: wait for its GPU rather than ask another. One
+      // visited since it was asked declines, and another is asked.
       YieldRequest request = other.getStatus() == null ? null : other.getStatus().getYieldRequest();
       if (request != null
           && me.equals(request.getForSpace())
-          && Instant.parse(request.getAt()).plus(RoomMaking.REQUEST_LIFETIME).isAfter(now)) {
+          && Instant.parse(request.getAt()).plus(RoomMaking.REQUEST_LIFETIME).isAfter(now)
+          && (idle || me.equals(other.getStatus().getYieldedTo()))) {
         askedAlready = true;
       }
-      Instant servingSince = PodHealth.servingSince(pods);
       for (Pod pod : pods) {
         if (Pods.serving(pod)
             && GpuCapacity.holdsResources(pod)
@@ -126,12 +136,7 @@ final class ScarceGpus {
                   other,
                   priority(pod),
                   optedOut,
-                  RoomMaking.idleEnough(
-                      other.getStatus(),
-                      servingSince,
-                      now,
-                      config.gpus().makingRoom().minIdle(),
-                      connectionWindow()),
+                  idle,
                   RoomMaking.lastVisit(
                       Optional.ofNullable(other.getStatus()).orElseGet(SpaceStatus::new),
                       servingSince),

@@ -312,7 +312,8 @@ public class SpaceReconciler implements Reconciler<Space> {
     }
 
     // Usage: what the Space's pods hold, counted on the usage clock.
-    UsageMeter.Holding holding = holding(space, pods, gpus.connectionWindow());
+    UsageMeter.Holding holding =
+        holding(space, pods, config.gpus().servingWindow(), gpus.connectionWindow(), now);
     Instant usageNow = usageClock.now();
     SpaceUsage previousUsage = space.getStatus() == null ? null : space.getStatus().getUsage();
     SpaceUsage usage =
@@ -368,7 +369,7 @@ public class SpaceReconciler implements Reconciler<Space> {
         rechecks.add(ScarceGpus.RECHECK);
       }
     }
-    UsageMeter.nextChange(holding, now).ifPresent(rechecks::add);
+    UsageMeter.nextChange(holding).ifPresent(rechecks::add);
     if (!holding.holding().isEmpty()) {
       rechecks.add(config.gpus().usageInterval());
     }
@@ -430,10 +431,11 @@ public class SpaceReconciler implements Reconciler<Space> {
 
   /**
    * The flavors the Space's pods hold (bound to a node, not finished), and until when it counts as
-   * serving: a minute after its last request, or while the gateway sees a visitor's connection.
+   * serving: the serving window after its last request, or while the gateway sees a visitor's
+   * connection.
    */
   private static UsageMeter.Holding holding(
-      Space space, List<Pod> pods, Duration connectionWindow) {
+      Space space, List<Pod> pods, Duration servingWindow, Duration connectionWindow, Instant now) {
     List<String> held =
         pods.stream()
             .filter(GpuCapacity::holdsResources)
@@ -446,14 +448,15 @@ public class SpaceReconciler implements Reconciler<Space> {
       Instant request = SleepPolicy.instant(status.getLastActivityTime());
       Instant connected = SleepPolicy.instant(status.getVisitorConnectedAt());
       if (request != null) {
-        servingUntil = request.plus(UsageMeter.SERVING_WINDOW);
+        servingUntil = request.plus(servingWindow);
       }
       if (connected != null
           && (servingUntil == null || connected.plus(connectionWindow).isAfter(servingUntil))) {
         servingUntil = connected.plus(connectionWindow);
       }
     }
-    return new UsageMeter.Holding(held, servingUntil);
+    return new UsageMeter.Holding(
+        held, servingUntil == null ? null : Duration.between(now, servingUntil));
   }
 
   /**

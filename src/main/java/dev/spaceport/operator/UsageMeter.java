@@ -20,18 +20,17 @@ import java.util.function.Function;
  */
 final class UsageMeter {
 
-  /** A request within this long makes a Space serving, as does an open visitor connection. */
-  static final Duration SERVING_WINDOW = Duration.ofMinutes(1);
-
   /**
    * What a Space holds now.
    *
    * @param holding the flavor of each of its pods that holds hardware (bound to a node, not
    *     finished)
-   * @param servingUntil until when it counts as serving: a minute after its last request, or later
-   *     while a visitor connection is open (null: never served)
+   * @param servingLeft how much longer it counts as serving if nobody comes: until a minute after
+   *     its last request, or longer while a visitor connection is open; negative when that ended
+   *     that long ago, null when it never served. A duration, not an instant, so that usage can be
+   *     counted on a clock of its own (a test's) while visits are stamped on the cluster's.
    */
-  record Holding(List<String> holding, Instant servingUntil) {}
+  record Holding(List<String> holding, Duration servingLeft) {}
 
   private UsageMeter() {}
 
@@ -48,7 +47,8 @@ final class UsageMeter {
       Function<String, Optional<HardwareFlavorSpec>> flavors,
       Instant at,
       Duration interval) {
-    boolean servingNow = now.servingUntil() != null && at.isBefore(now.servingUntil());
+    Instant servingUntil = now.servingLeft() == null ? null : at.plus(now.servingLeft());
+    boolean servingNow = servingUntil != null && at.isBefore(servingUntil);
     List<String> holding = now.holding().stream().sorted().toList();
     if (previous == null || previous.getCountedUntil() == null) {
       SpaceUsage first = new SpaceUsage();
@@ -68,7 +68,7 @@ final class UsageMeter {
     // Served until the visitor's minute ran out within the interval, idle after it.
     Instant servedUntil = from;
     if (previous.isServing()) {
-      servedUntil = now.servingUntil() == null ? at : min(max(now.servingUntil(), from), at);
+      servedUntil = servingUntil == null ? at : min(max(servingUntil, from), at);
     }
     double servingSeconds = seconds(from, servedUntil);
     double idleSeconds = seconds(servedUntil, at);
@@ -111,11 +111,14 @@ final class UsageMeter {
   }
 
   /** When a serving Space turns idle if nobody comes: the operator looks again then. */
-  static Optional<Duration> nextChange(Holding now, Instant at) {
-    if (now.holding().isEmpty() || now.servingUntil() == null || !at.isBefore(now.servingUntil())) {
+  static Optional<Duration> nextChange(Holding now) {
+    if (now.holding().isEmpty()
+        || now.servingLeft() == null
+        || now.servingLeft().isNegative()
+        || now.servingLeft().isZero()) {
       return Optional.empty();
     }
-    return Optional.of(Duration.between(at, now.servingUntil()));
+    return Optional.of(now.servingLeft());
   }
 
   private static SpaceUsage copy(SpaceUsage usage) {

@@ -120,6 +120,11 @@ public record TestConfig(
   }
 
   @Override
+  public Gpus gpus() {
+    throw new UnsupportedOperationException("the pure builders do not read the GPU settings");
+  }
+
+  @Override
   public Optional<List<String>> podAnnotationsFromSpace() {
     return Optional.of(passedAnnotations);
   }
