@@ -37,6 +37,10 @@ manifests: ## Copy crds/ into the chart and render deploy/spaceport.yaml from it
 cluster-binaries: ## Build (or reuse from ~/.cache/spaceport) etcd, Kubernetes, kwok and helm
 	cluster/build-binaries
 
+.PHONY: report
+report: ## GPU-hours and cost per namespace and Space (SAVE=file keeps a snapshot, SINCE=file reports the period since one)
+	@hack/usage-report $(if $(SAVE),--save $(SAVE)) $(if $(SINCE),--since $(SINCE))
+
 .PHONY: test
 test: check-prerequisites test-java test-workloads ## Unit and cluster tests, and the workloads' tests
 

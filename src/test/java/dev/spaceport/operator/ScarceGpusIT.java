@@ -14,8 +14,10 @@ import dev.spaceport.rules.SpaceConditions;
 import dev.spaceport.rules.SpaceHosts;
 import dev.spaceport.testing.ClusterExtension;
 import dev.spaceport.testing.LocalClusterResource;
+import dev.spaceport.testing.LocalCommand;
 import dev.spaceport.testing.PodApps;
 import dev.spaceport.testing.SpaceWaits;
+import dev.spaceport.testing.TestCluster;
 import dev.spaceport.testing.TestNamespace;
 import dev.spaceport.testing.TestPods;
 import dev.spaceport.testing.TestSpaces;
@@ -38,6 +40,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -329,7 +333,44 @@ class ScarceGpusIT {
               .functionCounter()
               .count();
       assertThat(metric).isCloseTo(a100.getGpuIdleSeconds(), within(0.01 * 7 * hour));
+
+      // The report for finance (make report): the totals, then the period since a snapshot.
+      Path snapshot = Files.createTempFile("usage-", ".json");
+      String[] row = reportRow(ns, "--save", snapshot.toString());
+      assertThat(row[2]).isEqualTo("a100-large,a10g-large");
+      assertThat(Double.parseDouble(row[3])).as("GPU-h serving").isCloseTo(3.0, within(0.03));
+      assertThat(Double.parseDouble(row[4])).as("GPU-h idle").isCloseTo(9.0, within(0.09));
+      assertThat(Double.parseDouble(row[5])).as("GPU-h").isCloseTo(12.0, within(0.12));
+      assertThat(Double.parseDouble(row[6])).as("cost").isCloseTo(28.0, within(0.28));
+      clock.advance(Duration.ofHours(1));
+      awaitCounted(client, ns, clock);
+      String[] period = reportRow(ns, "--since", snapshot.toString());
+      assertThat(Double.parseDouble(period[5]))
+          .as("GPU-h since the snapshot")
+          .isCloseTo(1.0, within(0.01));
+      assertThat(Double.parseDouble(period[6]))
+          .as("cost since the snapshot")
+          .isCloseTo(2.5, within(0.03));
     }
+  }
+
+  /** hack/usage-report's row for the Space "meter": namespace, name, flavors, then the numbers. */
+  private static String[] reportRow(TestNamespace ns, String... args) {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                "env",
+                "KUBECONFIG=" + TestCluster.get().kubeconfig(),
+                TestCluster.repoRoot().resolve("hack/usage-report").toString(),
+                "-n",
+                ns.name()));
+    command.addAll(List.of(args));
+    String out = LocalCommand.execute(command, null, null, Duration.ofSeconds(60), false).ok();
+    return out.lines()
+        .map(l -> l.trim().split("\\s+"))
+        .filter(cols -> cols.length == 7 && cols[1].equals("meter"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no row for meter in:\n" + out));
   }
 
   private static FlavorUsage flavor(Space space, String name) {
