@@ -3,7 +3,8 @@
 # (fake GPU nodes), installs the CRDs and the flavor catalog, starts the operator and the gateway,
 # applies the example Spaces (ARR-COC on cpu-basic and on a10g-small, a plain gradio Space), runs the
 # real ARR-COC app at its pods' addresses (cluster/pod-apps: kwok runs no containers), asks it a
-# question through the gateway, and shows a Space sleeping and waking. Stays up until Ctrl-C, then
+# question through the gateway, shows a Space sleeping and waking, the Hub's client and git, a
+# fallback flavor and a Space making room on a full A100 node, and GPU-hours. Stays up until Ctrl-C, then
 # stops what it started. `hack/demo.sh --no-wait` ends after showing everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ wait_for_ctrl_c=true
 [[ "${1:-}" == "--no-wait" ]] && wait_for_ctrl_c=false
 
 namespace=spaceport-demo
+gpus_namespace=spaceport-demo-gpus
 state="${XDG_STATE_HOME:-$HOME/.local/state}/spaceport"
 mkdir -p "$state"
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
@@ -25,7 +27,7 @@ cleanup() {
   if $started_cluster; then
     cluster/local-cluster down
   else
-    kubectl delete namespace "$namespace" --wait=false >/dev/null 2>&1 || true
+    kubectl delete namespace "$namespace" "$gpus_namespace" --wait=false >/dev/null 2>&1 || true
   fi
 }
 trap cleanup EXIT
@@ -50,8 +52,10 @@ step "Installing the CRDs and the hardware flavor catalog (deploy/hardware-flavo
 make -s apply-crds >/dev/null
 kubectl get hardwareflavors
 
-step "Starting Spaceport: the operator, the gateway on 127.0.0.1:8080 and the hub on 127.0.0.1:8090 (log: $state/operator.log)"
+step "Starting Spaceport: the operator, the gateway on 127.0.0.1:8080 and the hub on 127.0.0.1:8090 (log: $state/operator.log); making room on, and GPU timings at the demo's pace"
 java -Dquarkus.http.host=127.0.0.1 -Dquarkus.management.host=127.0.0.1 -Dspaceport.public-port=8080 \
+  -Dspaceport.gpus.making-room.enabled=true -Dspaceport.gpus.making-room.min-idle=5s \
+  -Dspaceport.gpus.fallback-after=10s -Dspaceport.gpus.usage-interval=5s \
   -Dspaceport.pod-annotations-from-space=spaceport.dev/test-behaviour,pod-ready.stage.kwok.x-k8s.io/delay \
   -Dspaceport.hub.repositories="$state/hub-repositories" \
   -jar target/quarkus-app/quarkus-run.jar >"$state/operator.log" 2>&1 &
@@ -189,11 +193,73 @@ curl -s -o /dev/null -w "  with the token:   HTTP %{http_code}\n" -H "Authorizat
 echo "  browsers sign in at ${hub_url%/}/.spaceport/sign-in with a token and get a cookie for this Space only"
 rm -rf "$app_dir"
 
+gpu_space() { # name, then extra spec lines
+  local name=$1
+  shift
+  printf 'apiVersion: spaceport.dev/v1alpha1\nkind: Space\nmetadata:\n  name: %s\n  annotations:\n    pod-ready.stage.kwok.x-k8s.io/delay: 1s\nspec:\n  sdk: gradio\n  source:\n    image: ghcr.io/spaceport-dev/hello-gradio:0.1.0\n  hardware: a100-large\n  sleepTime: never\n' "$name"
+  for line in "$@"; do printf '  %s\n' "$line"; done
+}
+gpu_columns='SPACE:.metadata.name,STAGE:.status.stage,REQUESTED:.status.hardware.requested,CURRENT:.status.hardware.current,SLEEPING:.status.conditions[?(@.type=="Sleeping")].reason'
+
+step "Scarce GPUs: the A100 node (8 GPUs) full: other work on 6, Space idle-demo on 1, Space pinned on 1 (label spaceport.dev/yield-gpu=false: never made to yield)"
+kubectl create namespace "$gpus_namespace" >/dev/null
+kubectl apply -n "$gpus_namespace" -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: other-work
+spec:
+  nodeSelector: {nvidia.com/gpu.product: NVIDIA-A100-SXM4-80GB}
+  tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]
+  containers:
+  - name: train
+    image: registry.example/train:1
+    resources: {limits: {nvidia.com/gpu: "6"}}
+YAML
+{ gpu_space idle-demo; echo ---; gpu_space pinned | sed 's/^  name: pinned/  name: pinned\n  labels: {spaceport.dev\/yield-gpu: "false"}/'; } \
+  | kubectl apply -n "$gpus_namespace" -f - >/dev/null
+kubectl wait -n "$gpus_namespace" --for=jsonpath='{.status.stage}'=RUNNING space --all --timeout=120s >/dev/null
+kubectl get pods -n "$gpus_namespace" -o custom-columns='POD:.metadata.name,NODE:.spec.nodeName,GPUS:.spec.containers[0].resources.limits.nvidia\.com/gpu'
+sleep 6 # idle for the demo's minimum (making-room.min-idle=5s; 15m by default)
+
+step "Making room: Space urgent wants an A100; the least recently visited idle Space on one (idle-demo) sleeps for it, pinned does not"
+gpu_space urgent | kubectl apply -n "$gpus_namespace" -f - >/dev/null
+kubectl wait -n "$gpus_namespace" --for=jsonpath='{.status.stage}'=RUNNING space/urgent --timeout=120s >/dev/null
+kubectl get spaces -n "$gpus_namespace" -o custom-columns="$gpu_columns"
+kubectl get space idle-demo -n "$gpus_namespace" -o jsonpath='  idle-demo: {.status.message}{"\n"}'
+kubectl get events -n "$gpus_namespace" --field-selector reason=YieldedGpu -o custom-columns='  EVENT:.reason,SPACE:.involvedObject.name,MESSAGE:.message' --no-headers
+
+step "A fallback flavor: Space vision asks for an A100 (all taken; this namespace now opts out of making room) with hardwareFallback [a10g-large]"
+kubectl label namespace "$gpus_namespace" spaceport.dev/yield-gpu=false >/dev/null
+gpu_space vision "hardwareFallback: [a10g-large]" | kubectl apply -n "$gpus_namespace" -f - >/dev/null
+kubectl wait -n "$gpus_namespace" --for=jsonpath='{.status.hardware.waitingFor}'=NVIDIA-A100-SXM4-80GB space/vision --timeout=60s >/dev/null
+kubectl get space vision -n "$gpus_namespace" -o jsonpath='  {.status.stage}: {.status.message}{"\n"}' | cut -c1-160
+echo "  the waking page says: $(curl -s "http://$gpus_namespace-vision.spaces.localhost:8080/.spaceport/status")"
+echo "  ... after 10 s (gpus.fallbackAfter; 2m by default) it runs on the first fallback with room"
+kubectl wait -n "$gpus_namespace" --for=jsonpath='{.status.hardware.current}'=a10g-large space/vision --timeout=120s >/dev/null
+kubectl get space vision -n "$gpus_namespace" -o custom-columns="$gpu_columns"
+kubectl get space vision -n "$gpus_namespace" -o jsonpath='  HardwareFallback: {.status.conditions[?(@.type=="HardwareFallback")].message}{"\n"}' | cut -c1-200
+echo "  the app sees ACCELERATOR=$(kubectl get pods -n "$gpus_namespace" -l spaceport.dev/space=vision -o jsonpath='{.items[0].spec.containers[0].env[?(@.name=="ACCELERATOR")].value}')"
+
+step "The other work ends: vision moves back to the A100, the A10G pod serving until the new one is Ready"
+kubectl delete pod other-work -n "$gpus_namespace" --grace-period=0 >/dev/null
+kubectl wait -n "$gpus_namespace" --for=jsonpath='{.status.hardware.current}'=a100-large space/vision --timeout=120s >/dev/null
+kubectl get space vision -n "$gpus_namespace" -o custom-columns="$gpu_columns"
+kubectl get events -n "$gpus_namespace" --field-selector involvedObject.name=vision -o custom-columns='  EVENT:.reason,MESSAGE:.message' --no-headers \
+  | grep -E 'HardwareFallback|HardwareReturn' | cut -c1-160
+
+step "GPU-hours and cost per Space (status.usage; make report, docs/metrics-and-alerts.md)"
+sleep 6 # one usage interval (5 s here, 1m by default), so every Space's count is fresh
+hack/usage-report | sed 's/^/  /'
+kubectl get space vision -n "$gpus_namespace" -o jsonpath='  vision status.usage.flavors: {.status.usage.flavors}{"\n"}'
+curl -s http://127.0.0.1:8081/q/metrics | grep '^spaceport_space_gpu_seconds_total' | grep 'space="vision"' | sed 's/^/  /'
+
 echo
 echo "Try it yourself:  $(cluster/local-cluster env)"
 echo "                  kubectl get spaces -A;  kubectl describe space arr-coc -n $namespace"
 echo "                  open $arr_url in a browser (the real ARR-COC app, through the gateway)"
 echo "                  curl http://127.0.0.1:8081/q/metrics | grep spaceport_gateway   (the gateway's metrics)"
+echo "                  make report   (GPU-hours and cost per namespace and Space)"
 if $wait_for_ctrl_c; then
   echo "The demo stays up until Ctrl-C."
   wait "$operator_pid"

@@ -23,6 +23,18 @@ public class YieldRequest {
     this.forSpace = forSpace;
   }
 
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof YieldRequest other
+        && java.util.Objects.equals(at, other.at)
+        && java.util.Objects.equals(forSpace, other.forSpace);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(at, forSpace);
+  }
+
   public String getAt() {
     return at;
   }

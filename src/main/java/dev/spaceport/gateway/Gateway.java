@@ -166,7 +166,9 @@ public class Gateway {
                       long now = System.currentTimeMillis();
                       streams.active(now).forEach(key -> activity.record(key, now));
                       activity.flush();
-                      activity.connected(streams.connected(), Instant.ofEpochMilli(now));
+                      activity.connected(
+                          streams.connected(now, gateway.activityFlushInterval().toMillis()),
+                          Instant.ofEpochMilli(now));
                       return null;
                     },
                     false));

@@ -17,10 +17,12 @@ final class OpenStreams {
   /** One open stream; {@link #touch} on every chunk it carries. */
   static final class Stream {
     private final SpaceKey space;
+    private final long openedAt;
     private volatile long lastTraffic;
 
     private Stream(SpaceKey space, long now) {
       this.space = space;
+      this.openedAt = now;
       this.lastTraffic = now;
     }
 
@@ -81,11 +83,23 @@ final class OpenStreams {
   }
 
   /**
-   * The Spaces with a visitor's stream open, whether or not it carries traffic (making room never
-   * takes a GPU from under one).
+   * The Spaces with a visitor's stream open for at least {@code minAgeMillis}, whether or not it
+   * carries traffic (making room never takes a GPU from under one). Shorter requests are visits,
+   * which lastActivityTime records.
    */
-  Set<SpaceKey> connected() {
-    return Set.copyOf(open.keySet());
+  Set<SpaceKey> connected(long now, long minAgeMillis) {
+    Set<SpaceKey> connected = new HashSet<>();
+    for (SpaceKey space : open.keySet()) {
+      open.computeIfPresent(
+          space,
+          (k, streams) -> {
+            if (streams.stream().anyMatch(s -> now - s.openedAt >= minAgeMillis)) {
+              connected.add(space);
+            }
+            return streams;
+          });
+    }
+    return connected;
   }
 
   int count(SpaceKey space) {

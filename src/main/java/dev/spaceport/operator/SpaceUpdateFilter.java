@@ -10,8 +10,8 @@ import java.util.Objects;
 /**
  * Which updates of a Space need a reconcile: a new spec (generation), new annotations (since {@code
  * spaceport.dev/restartedAt} and the pod annotations a Space passes on live there), and the
- * gateway's status fields (a visit moves the sleep deadline; a wake request wakes the Space). The
- * operator's own status patches do not.
+ * gateway's status fields (a visit moves the sleep deadline; a wake request wakes the Space), and a
+ * yield request (making room). The operator's own status patches do not.
  */
 public class SpaceUpdateFilter implements OnUpdateFilter<Space> {
 
@@ -24,10 +24,11 @@ public class SpaceUpdateFilter implements OnUpdateFilter<Space> {
         || !Objects.equals(gatewayFields(updated), gatewayFields(old));
   }
 
-  private static List<String> gatewayFields(Space space) {
+  private static List<Object> gatewayFields(Space space) {
     SpaceStatus status = space.getStatus();
     return status == null
         ? List.of()
-        : Arrays.asList(status.getLastActivityTime(), status.getWakeRequestedAt());
+        : Arrays.asList(
+            status.getLastActivityTime(), status.getWakeRequestedAt(), status.getYieldRequest());
   }
 }

@@ -44,4 +44,17 @@ class OpenStreamsTest {
     assertThat(streams.close(second)).isTrue();
     assertThat(streams.active(1)).isEmpty();
   }
+
+  @Test
+  void aStreamOpenLongerThanAFlushIsAConnectionEvenWhenSilent() {
+    OpenStreams.Stream socket = streams.open(CHAT, 0);
+    streams.open(DEMO, 9_000);
+    assertThat(streams.connected(10_000, 10_000)).containsExactly(CHAT);
+    assertThat(streams.connected(500_000, 10_000))
+        .as("past the idle limit: no longer active, still connected")
+        .containsExactlyInAnyOrder(CHAT, DEMO);
+    assertThat(streams.active(500_000)).isEmpty();
+    streams.close(socket);
+    assertThat(streams.connected(500_000, 10_000)).containsExactly(DEMO);
+  }
 }

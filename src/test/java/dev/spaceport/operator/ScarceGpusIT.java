@@ -31,7 +31,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -59,7 +58,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * clock (docs/hardware-flavors.md, docs/metrics-and-alerts.md).
  */
 @QuarkusTest
-@TestProfile(ScarceGpusProfile.class)
 @QuarkusTestResource(LocalClusterResource.class)
 @ExtendWith(ClusterExtension.class)
 class ScarceGpusIT {

@@ -91,4 +91,28 @@ class SleepPolicyTest {
     assertThat(woke.wokeNow()).isTrue();
     assertThat(woke.sleepingSince()).isNull();
   }
+
+  @Test
+  void aSpaceMakingRoomSleepsNowWhateverItsSleepTimeAndSaysForWhomWhileAsleep() {
+    Space space = running(NOW.minus(Duration.ofMinutes(20)));
+    SleepPolicy.Decision yielded =
+        SleepPolicy.decide(
+            space, Optional.empty(), NOW.minus(Duration.ofHours(2)), null, "team/waiter", NOW);
+    assertThat(yielded.asleep()).isTrue();
+    assertThat(yielded.sleepingSince()).isEqualTo(NOW.toString());
+    assertThat(yielded.yieldedTo()).isEqualTo("team/waiter");
+
+    space.getStatus().setSleepingSince(NOW.toString());
+    space.getStatus().setYieldedTo("team/waiter");
+    SleepPolicy.Decision still =
+        SleepPolicy.decide(space, Optional.empty(), null, null, NOW.plusSeconds(30));
+    assertThat(still.asleep()).isTrue();
+    assertThat(still.yieldedTo()).isEqualTo("team/waiter");
+
+    space.getStatus().setWakeRequestedAt(NOW.plusSeconds(60).toString());
+    SleepPolicy.Decision woken =
+        SleepPolicy.decide(space, Optional.empty(), null, null, NOW.plusSeconds(61));
+    assertThat(woken.asleep()).isFalse();
+    assertThat(woken.yieldedTo()).isNull();
+  }
 }

@@ -244,6 +244,74 @@ class SpaceStatusCalculatorTest {
     assertThat(result.recheckAfter()).isEmpty();
   }
 
+  private SpaceStatus computeScarce(
+      List<Pod> pods,
+      SleepPolicy.Decision sleep,
+      String fallbackReason,
+      SpaceStatusCalculator.GpuWait gpuWait) {
+    return SpaceStatusCalculator.compute(
+            new SpaceStatusCalculator.Observation(
+                space,
+                Optional.empty(),
+                "a100-large",
+                deployment(),
+                pods,
+                "team-demo.spaces.localhost",
+                "http://team-demo.spaces.localhost/",
+                Duration.ofMinutes(30),
+                sleep,
+                NOW,
+                fallbackReason,
+                gpuWait,
+                null))
+        .status();
+  }
+
+  @Test
+  void aPodWaitingForATakenGpuShowsTheProductAndItsPlaceInTheQueue() {
+    SpaceStatus status =
+        computeScarce(
+            List.of(pod("p", CURRENT, null, false).build()),
+            AWAKE,
+            null,
+            new SpaceStatusCalculator.GpuWait("NVIDIA-A100-SXM4-80GB", 2));
+    assertThat(status.getHardware().getWaitingFor()).isEqualTo("NVIDIA-A100-SXM4-80GB");
+    assertThat(status.getHardware().getQueuePosition()).isEqualTo(2);
+    assertThat(status.getMessage())
+        .isEqualTo(
+            "Waiting for a GPU (NVIDIA-A100-SXM4-80GB), place 2 in the queue: 0/8 nodes are"
+                + " available: 2 Insufficient nvidia.com/gpu.");
+    assertThat(conditions(status)).containsEntry("HardwareFallback", "False/RequestedHardware");
+  }
+
+  @Test
+  void aSpaceOnAFallbackSaysWhyAndWhichFlavorServes() {
+    SpaceStatus status =
+        computeScarce(
+            List.of(pod("p", CURRENT, NOW.minusSeconds(30), true).build()),
+            AWAKE,
+            "a100-large could not be scheduled for 2m (0/8 nodes are available)",
+            null);
+    assertThat(status.getStage()).isEqualTo("RUNNING");
+    assertThat(status.getHardware().getRequested()).isEqualTo("a100-large");
+    assertThat(status.getHardware().getCurrent()).isEqualTo("a10g-small");
+    assertThat(status.getHardware().getWaitingFor()).isNull();
+    assertThat(conditions(status))
+        .containsEntry("HardwareFallback", "True/RequestedHardwareUnavailable");
+  }
+
+  @Test
+  void aSpaceThatMadeRoomSleepsSayingForWhom() {
+    var yielded =
+        new SleepPolicy.Decision(
+            true, NOW.toString(), false, Optional.empty(), "team/waiting-space");
+    SpaceStatus status = computeScarce(List.of(), yielded, null, null);
+    assertThat(status.getStage()).isEqualTo("SLEEPING");
+    assertThat(status.getYieldedTo()).isEqualTo("team/waiting-space");
+    assertThat(conditions(status)).containsEntry("Sleeping", "True/YieldedGpu");
+    assertThat(status.getMessage()).contains("to make room: its GPU went to team/waiting-space");
+  }
+
   @Test
   void podNotReadyWithinStartupTimeoutOfBeingScheduledIsARuntimeError() {
     var result =
