@@ -224,9 +224,13 @@ public class SpaceReconciler implements Reconciler<Space> {
             space,
             catalog,
             name -> context.getClient().secrets().inNamespace(namespace).withName(name).get());
-    boolean makingRoom = config.gpus().makingRoom().enabled();
+    // Making room: an awake Space asked to yield its GPU sleeps if it is still idle.
+    boolean awake =
+        recordedAsleep == null
+            && (space.getStatus() == null || space.getStatus().getSleepingSince() == null);
     String yieldTo =
-        makingRoom
+        config.gpus().makingRoom().enabled()
+                && awake
                 && RoomMaking.pending(space.getStatus(), servingSince, now)
                 && RoomMaking.idleEnough(
                     space.getStatus(),

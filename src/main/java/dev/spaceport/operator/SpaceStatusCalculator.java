@@ -64,35 +64,7 @@ public final class SpaceStatusCalculator {
       Instant now,
       String fallbackReason,
       GpuWait gpuWait,
-      SpaceUsage usage) {
-
-    public Observation(
-        Space space,
-        Optional<SpaceValidation.Invalid> invalid,
-        String requestedHardware,
-        Deployment deployment,
-        List<Pod> pods,
-        String host,
-        String url,
-        Duration startupTimeout,
-        SleepPolicy.Decision sleep,
-        Instant now) {
-      this(
-          space,
-          invalid,
-          requestedHardware,
-          deployment,
-          pods,
-          host,
-          url,
-          startupTimeout,
-          sleep,
-          now,
-          null,
-          null,
-          null);
-    }
-  }
+      SpaceUsage usage) {}
 
   /** A pod waiting for a GPU of a product that has none free, and its place in the queue. */
   public record GpuWait(String product, int position) {}

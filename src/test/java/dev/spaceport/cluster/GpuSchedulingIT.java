@@ -1,8 +1,8 @@
 package dev.spaceport.cluster;
 
-import static dev.spaceport.cluster.ClusterTestPods.gpuPod;
 import static dev.spaceport.testing.SpaceWaits.WAIT;
 import static dev.spaceport.testing.TestPods.condition;
+import static dev.spaceport.testing.TestPods.gpuPod;
 import static dev.spaceport.testing.TestPods.isReady;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -14,6 +14,7 @@ import dev.spaceport.testing.PodApps;
 import dev.spaceport.testing.SpaceWaits;
 import dev.spaceport.testing.TestNamespace;
 import dev.spaceport.testing.TestSpaces;
+import dev.spaceport.testing.TestWebSockets;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -222,17 +223,7 @@ class GatewayIT {
   /** A WebSocket to the stand-in's echo at /ws, through the gateway. */
   private io.vertx.core.http.WebSocket webSocket(Vertx vertx, TestNamespace ns, String name)
       throws Exception {
-    return vertx
-        .createHttpClient()
-        .webSocket(
-            new WebSocketConnectOptions()
-                .setHost("127.0.0.1")
-                .setPort(gateway.port())
-                .setURI("/ws")
-                .addHeader("Host", host(ns, name)))
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
+    return TestWebSockets.open(vertx, gateway.port(), host(ns, name), "/ws");
   }
 
   /** A POST through the gateway from a given local address, answered by the stand-in's echo. */

@@ -21,9 +21,8 @@ import dev.spaceport.testing.TestCluster;
 import dev.spaceport.testing.TestNamespace;
 import dev.spaceport.testing.TestPods;
 import dev.spaceport.testing.TestSpaces;
+import dev.spaceport.testing.TestWebSockets;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -32,7 +31,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -75,7 +73,7 @@ class ScarceGpusIT {
   void theA100NodeIsFree(KubernetesClient client) {
     await("no pod left on the A100 node by another test")
         .atMost(WAIT)
-        .until(() -> gpusInUse(client, A100_NODE) == 0);
+        .until(() -> TestPods.gpusInUse(client, A100_NODE) == 0);
   }
 
   /**
@@ -195,7 +193,7 @@ class ScarceGpusIT {
       for (String name : holders) {
         awaitStage(client, ns, name, "RUNNING");
       }
-      assertThat(gpusInUse(client, A100_NODE)).isEqualTo(8);
+      assertThat(TestPods.gpusInUse(client, A100_NODE)).isEqualTo(8);
       Vertx vertx = Vertx.vertx();
       try {
         // Visits in this order, as the gateway records them; the WebSocket stays open, silent.
@@ -414,52 +412,12 @@ class ScarceGpusIT {
   }
 
   private static Pod fillA100(KubernetesClient client, TestNamespace ns, int gpus) {
-    Pod pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName("other-work")
-            .withNamespace(ns.name())
-            .endMetadata()
-            .withNewSpec()
-            .addToNodeSelector("nvidia.com/gpu.product", A100)
-            .addNewToleration()
-            .withKey("nvidia.com/gpu")
-            .withOperator("Exists")
-            .withEffect("NoSchedule")
-            .endToleration()
-            .addNewContainer()
-            .withName("train")
-            .withImage(TestSpaces.IMAGE)
-            .withNewResources()
-            .addToLimits("nvidia.com/gpu", new Quantity(Integer.toString(gpus)))
-            .endResources()
-            .endContainer()
-            .endSpec()
-            .build();
-    Pod created = client.resource(pod).create();
+    Pod pod = TestPods.gpuPod("other-work", A100, gpus);
+    Pod created = client.pods().inNamespace(ns.name()).resource(pod).create();
     await("the other work holds " + gpus + " A100s")
         .atMost(WAIT)
         .until(() -> client.resource(created).get().getSpec().getNodeName() != null);
     return created;
-  }
-
-  private static long gpusInUse(KubernetesClient client, String node) {
-    return client
-        .pods()
-        .inAnyNamespace()
-        .withField("spec.nodeName", node)
-        .list()
-        .getItems()
-        .stream()
-        .filter(
-            p ->
-                !"Succeeded".equals(p.getStatus().getPhase())
-                    && !"Failed".equals(p.getStatus().getPhase()))
-        .flatMap(p -> p.getSpec().getContainers().stream())
-        .map(c -> c.getResources().getLimits())
-        .filter(l -> l != null && l.containsKey("nvidia.com/gpu"))
-        .mapToLong(l -> l.get("nvidia.com/gpu").getNumericalAmount().longValue())
-        .sum();
   }
 
   private static String env(Pod pod, String name) {
@@ -513,16 +471,6 @@ class ScarceGpusIT {
 
   private io.vertx.core.http.WebSocket webSocket(Vertx vertx, TestNamespace ns, String name)
       throws Exception {
-    return vertx
-        .createHttpClient()
-        .webSocket(
-            new WebSocketConnectOptions()
-                .setHost("127.0.0.1")
-                .setPort(gateway.port())
-                .setURI("/ws")
-                .addHeader("Host", host(ns, name)))
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
+    return TestWebSockets.open(vertx, gateway.port(), host(ns, name), "/ws");
   }
 }

@@ -58,7 +58,7 @@ class SpaceSleepIT {
                 .getSpec()
                 .getReplicas())
         .isZero();
-    assertThat(gpusInUse(client, node)).isZero();
+    assertThat(TestPods.gpusInUse(client, node)).isZero();
 
     Instant requested = Instant.now();
     requestWake(client, ns, "dozer", requested);
@@ -118,22 +118,5 @@ class SpaceSleepIT {
                 .withForce(true)
                 .build(),
             patch);
-  }
-
-  private static long gpusInUse(KubernetesClient client, String node) {
-    return client
-        .pods()
-        .inAnyNamespace()
-        .withField("spec.nodeName", node)
-        .list()
-        .getItems()
-        .stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .flatMap(p -> p.getSpec().getContainers().stream())
-        .filter(
-            c ->
-                c.getResources().getLimits() != null
-                    && c.getResources().getLimits().containsKey("nvidia.com/gpu"))
-        .count();
   }
 }

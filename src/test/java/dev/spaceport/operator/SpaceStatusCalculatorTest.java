@@ -108,7 +108,10 @@ class SpaceStatusCalculatorTest {
             "http://team-demo.spaces.localhost/",
             Duration.ofMinutes(30),
             sleep,
-            now));
+            now,
+            null,
+            null,
+            null));
   }
 
   @Test

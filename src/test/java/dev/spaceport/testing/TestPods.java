@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spaceport.rules.SpaceLabels;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -77,5 +79,49 @@ public final class TestPods {
         .inNamespace(ns.name())
         .withName(pod)
         .patch(PatchContext.of(PatchType.JSON_MERGE), json);
+  }
+
+  /** A pod asking for GPUs of one product, as a Space pod on a GPU flavor does. */
+  public static Pod gpuPod(String name, String product, int gpus) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .addToNodeSelector("nvidia.com/gpu.product", product)
+        .addNewToleration()
+        .withKey("nvidia.com/gpu")
+        .withOperator("Exists")
+        .withEffect("NoSchedule")
+        .endToleration()
+        .addNewContainer()
+        .withName("app")
+        .withImage("registry.spaceport.test/app:1.0")
+        .withNewResources()
+        .addToLimits("nvidia.com/gpu", new Quantity(Integer.toString(gpus)))
+        .endResources()
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  /** The GPUs the pods bound to a node hold (those not finished, being deleted or not). */
+  public static long gpusInUse(KubernetesClient client, String node) {
+    return client
+        .pods()
+        .inAnyNamespace()
+        .withField("spec.nodeName", node)
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            p ->
+                !"Succeeded".equals(p.getStatus().getPhase())
+                    && !"Failed".equals(p.getStatus().getPhase()))
+        .flatMap(p -> p.getSpec().getContainers().stream())
+        .map(c -> c.getResources().getLimits())
+        .filter(l -> l != null && l.containsKey("nvidia.com/gpu"))
+        .mapToLong(l -> l.get("nvidia.com/gpu").getNumericalAmount().longValue())
+        .sum();
   }
 }
