@@ -55,7 +55,7 @@ kubectl get hardwareflavors
 step "Starting Spaceport: the operator, the gateway on 127.0.0.1:8080 and the hub on 127.0.0.1:8090 (log: $state/operator.log); making room on, and GPU timings at the demo's pace"
 java -Dquarkus.http.host=127.0.0.1 -Dquarkus.management.host=127.0.0.1 -Dspaceport.public-port=8080 \
   -Dspaceport.gpus.making-room.enabled=true -Dspaceport.gpus.making-room.min-idle=5s \
-  -Dspaceport.gpus.fallback-after=10s -Dspaceport.gpus.usage-interval=5s \
+  -Dspaceport.gpus.fallback-after=10s \
   -Dspaceport.pod-annotations-from-space=spaceport.dev/test-behaviour,pod-ready.stage.kwok.x-k8s.io/delay \
   -Dspaceport.hub.repositories="$state/hub-repositories" \
   -jar target/quarkus-app/quarkus-run.jar >"$state/operator.log" 2>&1 &
@@ -249,7 +249,6 @@ kubectl get events -n "$gpus_namespace" --field-selector involvedObject.name=vis
   | grep -E 'HardwareFallback|HardwareReturn' | cut -c1-160
 
 step "GPU-hours and cost per Space (status.usage; make report, docs/metrics-and-alerts.md)"
-sleep 6 # one usage interval (5 s here, 1m by default), so every Space's count is fresh
 hack/usage-report | sed 's/^/  /'
 kubectl get space vision -n "$gpus_namespace" -o jsonpath='  vision status.usage.flavors: {.status.usage.flavors}{"\n"}'
 curl -s http://127.0.0.1:8081/q/metrics | grep '^spaceport_space_gpu_seconds_total' | grep 'space="vision"' | sed 's/^/  /'

@@ -257,8 +257,11 @@ public interface SpaceportConfig {
 
     MakingRoom makingRoom();
 
-    /** status.usage is brought up to date at least this often while a Space holds hardware. */
-    @WithDefault("1m")
+    /**
+     * status.usage is counted at every change of what a Space holds or whether it serves, and at
+     * least this often while it holds hardware (the report and the counters add the time since).
+     */
+    @WithDefault("15m")
     Duration usageInterval();
 
     /**

@@ -328,7 +328,7 @@ public class SpaceReconciler implements Reconciler<Space> {
                 usageNow,
                 config.gpus().usageInterval())
             .orElse(previousUsage);
-    usageMetrics.record(namespace, space.getMetadata().getName(), usage);
+    usageMetrics.record(namespace, space.getMetadata().getName(), usage, ScarceGpus.specs(catalog));
 
     // Status, from the Deployment as the workflow left it
     var observation =

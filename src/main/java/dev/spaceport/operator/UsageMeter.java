@@ -110,6 +110,23 @@ final class UsageMeter {
     return Optional.of(next);
   }
 
+  /**
+   * The totals up to {@code at}, assuming what was held and whether the Space served are as last
+   * counted: true until the next change, since the operator counts at every change it sees. The
+   * report and the counters read usage this way, so status need not be written while nothing
+   * changes.
+   */
+  static SpaceUsage upTo(
+      SpaceUsage usage, Function<String, Optional<HardwareFlavorSpec>> flavors, Instant at) {
+    if (usage == null || usage.getCountedUntil() == null) {
+      return usage;
+    }
+    // Still serving as last counted (a long way from turning idle), or idle since.
+    Duration servingLeft = usage.isServing() ? Duration.ofDays(36500) : Duration.ofMillis(-1);
+    return count(usage, new Holding(usage.getHolding(), servingLeft), flavors, at, Duration.ZERO)
+        .orElse(usage);
+  }
+
   /** When a serving Space turns idle if nobody comes: the operator looks again then. */
   static Optional<Duration> nextChange(Holding now) {
     if (now.holding().isEmpty()

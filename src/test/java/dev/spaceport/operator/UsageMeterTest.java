@@ -223,4 +223,22 @@ class UsageMeterTest {
             });
     assertThat(hour.getGpuHours()).isEqualTo(1.0);
   }
+
+  @Test
+  void upToAddsTheTimeSinceTheLastCountToWhatWasHeldThen() {
+    var a100 = new UsageMeter.Holding(List.of("a100-large"), Duration.ofSeconds(30));
+    SpaceUsage counted = UsageMeter.count(null, a100, SPECS, DAY, INTERVAL).orElseThrow();
+    assertThat(counted.isServing()).isTrue();
+    SpaceUsage now = UsageMeter.upTo(counted, SPECS, DAY.plus(Duration.ofHours(2)));
+    assertThat(now.getFlavors())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getServingSeconds()).isEqualTo(7200.0);
+              assertThat(f.getIdleSeconds()).isZero();
+              assertThat(f.getCost()).isEqualTo(5.0);
+            });
+    assertThat(now.getCountedUntil()).isEqualTo(DAY.plus(Duration.ofHours(2)).toString());
+    assertThat(counted.getFlavors()).as("the counted usage is left as it was").isEmpty();
+  }
 }
