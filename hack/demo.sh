@@ -70,10 +70,12 @@ kubectl apply --dry-run=server -n default -f src/test/resources/invalid-spaces/a
 
 # A fresh namespace: one left by an earlier demo on a cluster the demo did not start may still hold
 # its Spaces (their deletion is not waited for at exit), and a Space edited there would not start over.
-if kubectl get namespace "$namespace" >/dev/null 2>&1; then
-  echo "  removing namespace $namespace, left by an earlier run"
-  kubectl delete namespace "$namespace" --wait=true --timeout=120s >/dev/null
-fi
+for ns in "$namespace" "$gpus_namespace"; do
+  if kubectl get namespace "$ns" >/dev/null 2>&1; then
+    echo "  removing namespace $ns, left by an earlier run"
+    kubectl delete namespace "$ns" --wait=true --timeout=120s >/dev/null
+  fi
+done
 kubectl create namespace "$namespace" >/dev/null
 step "Starting cluster/pod-apps: the real ARR-COC app at each ARR-COC pod's loopback IP and port, with the pod's env (kwok runs no containers; other pods get a stand-in page; logs in $state/pod-apps)"
 cluster/pod-apps "$namespace" --logs "$state/pod-apps" 2> >(sed -u 's/^/  /' >&2) &
@@ -251,7 +253,8 @@ kubectl get events -n "$gpus_namespace" --field-selector involvedObject.name=vis
 step "GPU-hours and cost per Space (status.usage; make report, docs/metrics-and-alerts.md)"
 hack/usage-report | sed 's/^/  /'
 kubectl get space vision -n "$gpus_namespace" -o jsonpath='  vision status.usage.flavors: {.status.usage.flavors}{"\n"}'
-curl -s http://127.0.0.1:8081/q/metrics | grep '^spaceport_space_gpu_seconds_total' | grep 'space="vision"' | sed 's/^/  /'
+curl -s http://127.0.0.1:8081/q/metrics | grep -E '^spaceport_space_(gpu_seconds|flavor_seconds|cost)_total' \
+  | grep 'space="vision"' | grep 'a100-large' | sed 's/^/  /'
 
 echo
 echo "Try it yourself:  $(cluster/local-cluster env)"
