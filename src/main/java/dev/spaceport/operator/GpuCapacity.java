@@ -58,15 +58,6 @@ final class GpuCapacity {
         .anyMatch(n -> fitsOn(n, flavor, freed));
   }
 
-  /** The GPU product label of the node a pod runs on. */
-  Optional<String> productOf(Pod pod) {
-    return nodes.stream()
-        .filter(n -> n.getMetadata().getName().equals(pod.getSpec().getNodeName()))
-        .findFirst()
-        .map(n -> n.getMetadata().getLabels())
-        .map(l -> l.get(GpuPlacement.GPU_PRODUCT_LABEL));
-  }
-
   private boolean fitsOn(Node node, HardwareFlavorSpec flavor, Pod freed) {
     if (Boolean.TRUE.equals(node.getSpec().getUnschedulable()) || !ready(node)) {
       return false;

@@ -86,6 +86,7 @@ final class ScarceGpus {
     Map<String, List<Pod>> podsBySpace = spacePods();
     Map<String, Boolean> namespaceOptOut = new HashMap<>();
     boolean askedAlready = false;
+    boolean makingRoom = config.gpus().makingRoom().enabled();
     String me = key(space);
     for (Space other : context.getPrimaryCache().list().toList()) {
       List<Pod> pods = podsBySpace.getOrDefault(key(other), List.of());
@@ -93,7 +94,7 @@ final class ScarceGpus {
       for (Pod pod : pods) {
         if (pod.getSpec().getNodeName() == null
             && pod.getMetadata().getDeletionTimestamp() == null
-            && wantsProduct(pod, product)) {
+            && usesProduct(pod, product)) {
           waiters.add(
               new RoomMaking.Waiter(
                   other.getMetadata().getNamespace(),
@@ -103,7 +104,7 @@ final class ScarceGpus {
           break;
         }
       }
-      if (key(other).equals(me)) {
+      if (!makingRoom || key(other).equals(me)) {
         continue;
       }
       Instant servingSince = PodHealth.servingSince(pods);
@@ -124,9 +125,7 @@ final class ScarceGpus {
         askedAlready = true;
       }
       for (Pod pod : pods) {
-        if (Pods.serving(pod)
-            && GpuCapacity.holdsResources(pod)
-            && capacity().productOf(pod).filter(product::equals).isPresent()) {
+        if (Pods.serving(pod) && GpuCapacity.holdsResources(pod) && usesProduct(pod, product)) {
           boolean optedOut =
               "false".equals(label(other, RoomMaking.YIELD_LABEL))
                   || namespaceOptOut.computeIfAbsent(
@@ -148,7 +147,7 @@ final class ScarceGpus {
     int position =
         RoomMaking.position(
             waiters, space.getMetadata().getNamespace(), space.getMetadata().getName());
-    if (config.gpus().makingRoom().enabled() && !askedAlready) {
+    if (makingRoom && !askedAlready) {
       RoomMaking.choose(holders, priority).ifPresent(h -> askToYield(h.space(), space));
     }
     return Optional.of(new SpaceStatusCalculator.GpuWait(product, position));
@@ -194,7 +193,8 @@ final class ScarceGpus {
     }
   }
 
-  private boolean wantsProduct(Pod pod, String product) {
+  /** A pod that selects, or whose flavor has, this GPU product (or resource, without one). */
+  private boolean usesProduct(Pod pod, String product) {
     Map<String, String> selector = pod.getSpec().getNodeSelector();
     String flavor = Pods.label(pod, SpaceLabels.HARDWARE);
     return (selector != null && product.equals(selector.get(GpuPlacement.GPU_PRODUCT_LABEL)))
