@@ -71,9 +71,28 @@ class ScarceGpusIT {
 
   @BeforeEach
   void theA100NodeIsFree(KubernetesClient client) {
-    await("no pod left on the A100 node by another test")
+    await("no pod left on the A100 node by another test or a demo")
         .atMost(WAIT)
-        .until(() -> TestPods.gpusInUse(client, A100_NODE) == 0);
+        .untilAsserted(
+            () ->
+                assertThat(TestPods.gpusInUse(client, A100_NODE))
+                    .as(
+                        "GPUs held on %s by %s",
+                        A100_NODE,
+                        client
+                            .pods()
+                            .inAnyNamespace()
+                            .withField("spec.nodeName", A100_NODE)
+                            .list()
+                            .getItems()
+                            .stream()
+                            .map(
+                                p ->
+                                    p.getMetadata().getNamespace()
+                                        + "/"
+                                        + p.getMetadata().getName())
+                            .toList())
+                    .isZero());
   }
 
   /**
