@@ -24,8 +24,8 @@ cleanup() {
   step "Cleaning up what the demo started"
   [[ -n "$pod_apps_pid" ]] && kill "$pod_apps_pid" 2>/dev/null && wait "$pod_apps_pid" 2>/dev/null || true
   [[ -n "$operator_pid" ]] && kill "$operator_pid" 2>/dev/null && wait "$operator_pid" 2>/dev/null || true
-  # The cluster keeps its state when stopped: the demo's Spaces (GPUs held on the A100 node among
-  # them) must not be there for the tests or the next demo.
+  # The demo's Spaces (A100s held among them) must not outlive it on a cluster that make test may
+  # use next, even if stopping the cluster fails.
   if $started_cluster; then
     kubectl delete namespace "$namespace" "$gpus_namespace" --wait=true --timeout=60s >/dev/null 2>&1 || true
     cluster/local-cluster down
