@@ -4,6 +4,7 @@ import dev.spaceport.api.Space;
 import dev.spaceport.api.SpaceStatus;
 import dev.spaceport.rules.SpaceConditions;
 import dev.spaceport.rules.Stage;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -34,8 +35,9 @@ public class SpaceEvents {
 
   /**
    * Events for what changed between the Space's status and the next one: a completed wake, a new
-   * stage, or a new reason within it (Starting -> InsufficientCapacity). Errors and waiting for
-   * hardware are warnings.
+   * stage, or a new reason within it (Starting -> InsufficientCapacity), a move to a fallback
+   * flavor or back, a sleep that made room. Errors, waiting for hardware and fallbacks are
+   * warnings.
    */
   public void transition(Space space, SpaceStatus next) {
     var wake = next.getLastWake();
@@ -48,6 +50,7 @@ public class SpaceEvents {
           "Woke",
           String.format("Woke in %.1f s after a visitor's request", wake.getSeconds()));
     }
+    hardwareMoves(space, next);
     String before =
         space.getStatus() == null
             ? null
@@ -62,6 +65,42 @@ public class SpaceEvents {
       warning(space, stage.reason(), next.getMessage());
     } else {
       normal(space, stage.reason(), next.getMessage());
+    }
+  }
+
+  /**
+   * A move to a fallback flavor or back (the HardwareFallback condition turns), and a sleep that
+   * made room for another Space (yieldedTo appears).
+   */
+  private void hardwareMoves(Space space, SpaceStatus next) {
+    SpaceStatus previous = space.getStatus();
+    String wasOnFallback =
+        SpaceConditions.find(previous, SpaceConditions.HARDWARE_FALLBACK)
+            .map(Condition::getStatus)
+            .orElse(null);
+    var fallback = SpaceConditions.find(next, SpaceConditions.HARDWARE_FALLBACK);
+    if (fallback.isPresent() && wasOnFallback != null) {
+      if ("True".equals(fallback.get().getStatus()) && !"True".equals(wasOnFallback)) {
+        warning(space, SpaceConditions.HARDWARE_FALLBACK, fallback.get().getMessage());
+      } else if ("False".equals(fallback.get().getStatus())
+          && "True".equals(wasOnFallback)
+          && !Stage.SLEEPING.name().equals(next.getStage())) {
+        normal(
+            space,
+            "HardwareReturn",
+            "Moving back to "
+                + next.getHardware().getRequested()
+                + ", which has room again; the fallback pod serves until the new one is Ready");
+      }
+    }
+    if (next.getYieldedTo() != null
+        && (previous == null || !next.getYieldedTo().equals(previous.getYieldedTo()))) {
+      normal(
+          space,
+          SpaceConditions.YIELDED_GPU,
+          "Put to sleep to make room: "
+              + next.getYieldedTo()
+              + " waits for the GPU this idle Space holds");
     }
   }
 

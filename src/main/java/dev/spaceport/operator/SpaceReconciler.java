@@ -8,7 +8,6 @@ import dev.spaceport.api.SpaceStatus;
 import dev.spaceport.api.SpaceUsage;
 import dev.spaceport.config.SpaceportConfig;
 import dev.spaceport.rules.Pods;
-import dev.spaceport.rules.SpaceConditions;
 import dev.spaceport.rules.SpaceDefaults;
 import dev.spaceport.rules.SpaceHosts;
 import dev.spaceport.rules.SpaceLabels;
@@ -224,13 +223,9 @@ public class SpaceReconciler implements Reconciler<Space> {
             space,
             catalog,
             name -> context.getClient().secrets().inNamespace(namespace).withName(name).get());
-    // Making room: an awake Space asked to yield its GPU sleeps if it is still idle.
-    boolean awake =
-        recordedAsleep == null
-            && (space.getStatus() == null || space.getStatus().getSleepingSince() == null);
+    // Making room: a Space asked to yield its GPU sleeps if it is still idle (SleepPolicy).
     String yieldTo =
         config.gpus().makingRoom().enabled()
-                && awake
                 && RoomMaking.pending(space.getStatus(), servingSince, now)
                 && RoomMaking.idleEnough(
                     space.getStatus(),
@@ -248,12 +243,6 @@ public class SpaceReconciler implements Reconciler<Space> {
             recordedAsleep,
             yieldTo,
             now);
-    if (yieldTo != null) {
-      events.normal(
-          space,
-          SpaceConditions.YIELDED_GPU,
-          "Put to sleep to make room: " + yieldTo + " waits for the GPU this idle Space holds");
-    }
 
     // Choose the flavor: the requested one, or a fallback while it cannot be scheduled.
     Optional<Pod> waiting = waitingPod(deployment.orElse(null), pods);
@@ -271,27 +260,6 @@ public class SpaceReconciler implements Reconciler<Space> {
               f -> gpus.capacity().fits(f.getSpec()),
               config.gpus().fallbackAfter(),
               now);
-      String before = deployment.map(SpaceReconciler::deployedFlavor).orElse(null);
-      if (before != null && !before.equals(choice.flavor().getMetadata().getName())) {
-        if (choice.onFallback()) {
-          events.warning(
-              space,
-              "HardwareFallback",
-              "Moving to "
-                  + choice.flavor().getMetadata().getName()
-                  + ": "
-                  + choice.fallbackReason());
-        } else if (!sleep.asleep()) {
-          events.normal(
-              space,
-              "HardwareReturn",
-              "Moving back to "
-                  + choice.flavor().getMetadata().getName()
-                  + ", which has room again; "
-                  + before
-                  + " serves until it is Ready");
-        }
-      }
     }
     // A GPU taken by others: the queue, and (making room) an idle Space asked to sleep.
     SpaceStatusCalculator.GpuWait gpuWait =

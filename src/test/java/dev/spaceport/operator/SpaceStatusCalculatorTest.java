@@ -96,12 +96,23 @@ class SpaceStatusCalculatorTest {
 
   private SpaceStatusCalculator.Result compute(
       String invalidReason, List<Pod> pods, Instant now, SleepPolicy.Decision sleep) {
+    return compute(invalidReason, "a10g-small", pods, now, sleep, null, null);
+  }
+
+  private SpaceStatusCalculator.Result compute(
+      String invalidReason,
+      String requested,
+      List<Pod> pods,
+      Instant now,
+      SleepPolicy.Decision sleep,
+      String fallbackReason,
+      SpaceStatusCalculator.GpuWait gpuWait) {
     return SpaceStatusCalculator.compute(
         new SpaceStatusCalculator.Observation(
             space,
             Optional.ofNullable(invalidReason)
                 .map(r -> new SpaceValidation.Invalid(r, "unknown hardware flavor x")),
-            "a10g-small",
+            requested,
             deployment(),
             pods,
             "team-demo.spaces.localhost",
@@ -109,8 +120,8 @@ class SpaceStatusCalculatorTest {
             Duration.ofMinutes(30),
             sleep,
             now,
-            null,
-            null,
+            fallbackReason,
+            gpuWait,
             null));
   }
 
@@ -252,22 +263,7 @@ class SpaceStatusCalculatorTest {
       SleepPolicy.Decision sleep,
       String fallbackReason,
       SpaceStatusCalculator.GpuWait gpuWait) {
-    return SpaceStatusCalculator.compute(
-            new SpaceStatusCalculator.Observation(
-                space,
-                Optional.empty(),
-                "a100-large",
-                deployment(),
-                pods,
-                "team-demo.spaces.localhost",
-                "http://team-demo.spaces.localhost/",
-                Duration.ofMinutes(30),
-                sleep,
-                NOW,
-                fallbackReason,
-                gpuWait,
-                null))
-        .status();
+    return compute(null, "a100-large", pods, NOW, sleep, fallbackReason, gpuWait).status();
   }
 
   @Test
