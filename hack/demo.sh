@@ -34,7 +34,9 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+# make passes a SIGTERM on to this script after the one sent to the whole group, and a user may press
+# Ctrl-C twice: the first signal starts the cleanup, and no later one may cut it short.
+trap 'trap "" INT TERM; exit 130' INT TERM
 
 step "Building the control plane binaries (cached in ~/.cache/spaceport; the first time takes ~6 minutes)"
 cluster/build-binaries
